@@ -1,0 +1,42 @@
+"""Citizen health portal: one shared health and care record for region and municipalities."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from portal.config import Settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
+    """Build the app. ``config`` is a Settings, or overrides by setting name (lower case) on the environment."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key or os.urandom(32).hex(),
+        DATABASE_URL=settings.database_url or f"sqlite:///{os.path.join(app.instance_path, 'portal.db')}",
+        MAX_CONTENT_LENGTH=max(settings.max_request_bytes, settings.ingest_max_bytes),
+        DEBUG=settings.debug,
+    )
+    _init_extensions(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import db, web
+    from portal.ingestion import http as ingest_http
+
+    db.init_app(app)
+    ingest_http.init_app(app)
+    web.init_app(app)

@@ -1,0 +1,74 @@
+"""Fixtures: a migrated database (SQLite, or PostgreSQL when PORTAL_TEST_DATABASE_URL is set), the app, a client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from portal import create_app, db
+from portal.db import Base, make_engine
+from portal.migrations import upgrade
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("PORTAL_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.db'}"
+    )
+    if url.startswith("postgresql"):
+        _drop_everything(url)
+    upgrade(url)
+    yield url
+
+
+def _drop_everything(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url: str, tmp_path) -> dict:
+    """Overrides on the environment's settings; tests change rules here, as a region would."""
+    return {"env": "test", "secret_key": TEST_SECRET, "database_url": database_url}
+
+
+@pytest.fixture
+def app(app_config: dict) -> Iterator[Flask]:
+    application = create_app(app_config)
+    application.config["TESTING"] = True
+    with application.app_context():
+        yield application
+        db.session().rollback()
+        _empty_tables()
+    application.extensions["db_engine"].dispose()
+
+
+def _empty_tables() -> None:
+    engine = db.engine()
+    names = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in names:
+                connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - table names from metadata
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
