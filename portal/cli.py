@@ -36,7 +36,7 @@ def serve(host: str, port: int, workers: int) -> None:
         app.run(host=host, port=port, debug=False, threaded=True)
         return
     args = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "portal.wsgi:app"]
-    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  # nosec B606 - fixed arguments, no shell
+    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  # nosec B606
 
 
 @main.group()

@@ -17,7 +17,11 @@ def test_unknown_environment_is_refused():
 
 def test_lists_and_delays_are_parsed_from_the_environment():
     settings = Settings.from_env(
-        {"PORTAL_ENV": "test", "PORTAL_EXCLUDED_UNIT_KINDS": "barnahus, lss", "PORTAL_RELEASE_DELAY_DAYS": '{"pathology": 7}'}
+        {
+            "PORTAL_ENV": "test",
+            "PORTAL_EXCLUDED_UNIT_KINDS": "barnahus, lss",
+            "PORTAL_RELEASE_DELAY_DAYS": '{"pathology": 7}',
+        }
     )
     assert settings.excluded_unit_kinds == ("barnahus", "lss")
     assert settings.release_delay_days == {"pathology": 7}

@@ -12,7 +12,9 @@ def ingest_fhir() -> tuple[Response, int]:
     """Refuse everyone until client-credentials tokens with scope ``ingest`` exist."""
     outcome = {
         "resourceType": "OperationOutcome",
-        "issue": [{"severity": "error", "code": "login", "diagnostics": "a bearer token with scope ingest is required"}],
+        "issue": [
+            {"severity": "error", "code": "login", "diagnostics": "a bearer token with scope ingest is required"}
+        ],
     }
     return jsonify(outcome), 401
 
