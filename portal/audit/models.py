@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 
 class AuditEvent(Base):
@@ -15,7 +15,7 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_subject_time", "subject_id", "occurred_at"),)
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     action: Mapped[str] = mapped_column(String(40))  # read, login, logout, refused, switch, support_start...
     actor_id: Mapped[str | None] = mapped_column(String(64))  # person public id (or staff subject)
     actor_name: Mapped[str | None] = mapped_column(String(200))

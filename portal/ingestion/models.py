@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 
 class EventStatus:
@@ -33,7 +33,7 @@ class ResourceEvent(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20))
     waiting_for: Mapped[str | None] = mapped_column(String(300))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     payload: Mapped[str] = mapped_column(Text)
 
 
@@ -42,7 +42,7 @@ class QuarantinedInput(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(100))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     origin: Mapped[str] = mapped_column(String(500), default="")  # file name and line, or "http"
     resource_type: Mapped[str | None] = mapped_column(String(50))
     resource_id: Mapped[str | None] = mapped_column(String(100))

@@ -17,7 +17,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -27,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 
 
 def new_public_id() -> str:
@@ -103,7 +102,7 @@ class Person(Base):
     gender: Mapped[str | None] = mapped_column(String(20))
     protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
     deceased: Mapped[bool] = mapped_column(Boolean, default=False)
-    deceased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deceased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     municipality: Mapped[str | None] = mapped_column(String(100))
 
     @property
@@ -221,9 +220,9 @@ class JournalEntry(_Provenance, Base):
     status: Mapped[str | None] = mapped_column(String(40))
     author_name: Mapped[str | None] = mapped_column(String(200))
     author_role: Mapped[str | None] = mapped_column(String(200))
-    effective_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    signed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sealed: Mapped[bool] = mapped_column(Boolean, default=False)
     proxy_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     security_labels: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -245,8 +244,8 @@ class Appointment(_Provenance, Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     preparation: Mapped[str] = mapped_column(Text, default="")
-    start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    start: Mapped[datetime] = mapped_column(UTCDateTime())
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(String(300))
     video_url: Mapped[str | None] = mapped_column(String(500))
     practitioner: Mapped[str | None] = mapped_column(String(200))
@@ -270,7 +269,7 @@ class CarePlan(_Provenance, Base):
     period_end: Mapped[date | None] = mapped_column(Date)
     next_follow_up: Mapped[date | None] = mapped_column(Date)
     participants: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     goals: Mapped[list[CarePlanGoal]] = relationship(
         cascade="all, delete-orphan", order_by="CarePlanGoal.position"
@@ -320,7 +319,7 @@ class CancelRequest(Base):
     appointment_key: Mapped[str] = mapped_column(String(300), index=True)
     subject_public_id: Mapped[str] = mapped_column(String(32))
     requested_by_public_id: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[str] = mapped_column(String(20), default="pending")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,101 @@
+"""Appending to the audit chain and verifying it.
+
+Each row's hash is SHA-256 over the previous row's hash and the row's canonical content,
+and its ``seq`` is the previous one plus one, so a missing, altered, inserted or reordered
+row breaks the chain at a place ``verify`` can name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from portal.audit.models import AuditEvent
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "seq", "occurred_at", "action", "actor_id", "actor_name", "actor_org", "subject_id", "mode",
+    "support_session_id", "channel", "resource", "outcome", "details",
+)
+# Any fixed number: the PostgreSQL advisory lock that serialises appends to the chain.
+_CHAIN_LOCK = 7_240_001
+
+
+def canonical(row: AuditEvent | dict[str, Any]) -> str:
+    values = row if isinstance(row, dict) else {name: getattr(row, name) for name in HASHED_FIELDS}
+    content = {name: _plain(values.get(name)) for name in HASHED_FIELDS}
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def row_hash(prev_hash: str, content: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
+
+
+def append(session: Session, **fields: Any) -> AuditEvent:
+    """Add one row at the end of the chain, inside the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    values = {name: fields.get(name) for name in HASHED_FIELDS}
+    values.update(seq=seq, details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
+    values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
+    event = AuditEvent(**values, prev_hash=prev, row_hash=row_hash(prev, canonical(values)))
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where the chain first fails, and how."""
+
+    seq: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"row {self.seq}: {self.problem}"
+
+
+def verify(rows: Iterator[AuditEvent], head: tuple[int, str] | None = None) -> Break | None:
+    """The first break in ``rows`` (ordered by seq), or None when the chain is whole.
+
+    ``head`` is the last (seq, hash) recorded outside the table; without it a cut-off tail cannot be seen.
+    """
+    expected_seq, prev = 1, GENESIS
+    for row in rows:
+        problem = _check_row(row, expected_seq, prev)
+        if problem:
+            return Break(min(row.seq, expected_seq), problem)
+        expected_seq, prev = row.seq + 1, row.row_hash
+    if head and (expected_seq - 1, prev) != head:
+        return Break(expected_seq, f"chain ends before the recorded head at row {head[0]}: rows were removed")
+    return None
+
+
+def _check_row(row: AuditEvent, expected_seq: int, prev: str) -> str | None:
+    if row.seq > expected_seq:
+        return f"missing: expected row {expected_seq}, found {row.seq}"
+    if row.seq < expected_seq:
+        return "out of order or duplicated"
+    if row.prev_hash != prev:
+        return "does not follow the row before it (inserted, reordered or the previous one altered)"
+    if row.row_hash != row_hash(row.prev_hash, canonical(row)):
+        return "content altered"
+    return None

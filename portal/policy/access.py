@@ -1,0 +1,183 @@
+"""Who may read whose record, and which parts: the access rules of DESIGN.md section 2.
+
+Every request is decided again from the database, so a blocked guardian, an ended
+relationship or a birthday takes effect on the very next request, in any open session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.config import Settings
+from portal.identity.age import age_at, swedish_today
+from portal.policy.viewer import Actor, Area, Mode, Subject, Viewer
+from portal.readmodel.models import (
+    AccessException,
+    ConsentDirective,
+    Person,
+    Relationship,
+    RelationshipKind,
+)
+
+
+class NotFound(LookupError):
+    """Nothing to show: answered exactly as for a person or item that does not exist."""
+
+
+class Forbidden(PermissionError):
+    """The viewer is who they say, but this part is not open to them (e.g. a journal before 16)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one relationship allows now."""
+
+    mode: str
+    areas: frozenset[str]
+    relationship_key: str
+    unit_hsa_ids: frozenset[str] | None = None
+
+
+def subject_of(person: Person) -> Subject:
+    return Subject(
+        id=person.id, public_id=person.public_id, name=person.display_name, birth_date=person.birth_date,
+        protected_identity=person.protected_identity, deceased=person.deceased,
+    )
+
+
+def self_areas(birth_date: date, now: datetime, settings: Settings) -> frozenset[str]:
+    age = age_at(birth_date, now)
+    areas: set[str] = set()
+    if age >= settings.self_appointments_age:
+        areas.update((Area.APPOINTMENTS, Area.CARE_PLANS, Area.ACCESS_LOG))
+    if age >= settings.self_journal_age:
+        areas.add(Area.JOURNAL)
+    return frozenset(areas)
+
+
+def grant_for(
+    session: Session, relationship: Relationship, proxy: Person, settings: Settings, now: datetime
+) -> Grant | None:
+    """What ``relationship`` lets ``proxy`` see of its subject now, or None."""
+    child = relationship.subject
+    today = swedish_today(now)
+    if relationship.blocked or child.deceased or child.protected_identity or proxy.protected_identity:
+        return None
+    if not _in_period(relationship, today):
+        return None
+    if relationship.kind == RelationshipKind.GUARDIAN:
+        return _guardian_grant(session, relationship, settings, now)
+    if relationship.kind in RelationshipKind.REPRESENTATIVES and settings.representatives_enabled:
+        areas = frozenset(relationship.scope or Area.RECORD) & frozenset(Area.RECORD)
+        return Grant(Mode.REPRESENTATIVE, areas, relationship.source_key) if areas else None
+    return None
+
+
+def _in_period(relationship: Relationship, today: date) -> bool:
+    started = relationship.valid_from is None or relationship.valid_from <= today
+    ongoing = relationship.valid_to is None or today <= relationship.valid_to
+    return started and ongoing
+
+
+def _guardian_grant(session: Session, rel: Relationship, settings: Settings, now: datetime) -> Grant | None:
+    if _guardian_blocked(session, rel):
+        return None
+    if age_at(rel.subject.birth_date, now) < settings.guardian_until_age:
+        return Grant(Mode.GUARDIAN, frozenset(Area.RECORD), rel.source_key)
+    units = _exception_units(session, rel, swedish_today(now))
+    if units is None:
+        return None
+    return Grant(Mode.GUARDIAN, frozenset(Area.RECORD), rel.source_key, units or None)
+
+
+def _guardian_blocked(session: Session, rel: Relationship) -> bool:
+    block = session.scalar(
+        select(ConsentDirective.id).where(
+            ConsentDirective.person_id == rel.subject_id,
+            ConsentDirective.kind == "guardian_block",
+            ConsentDirective.blocked_person_id == rel.proxy_id,
+        ).limit(1)
+    )
+    return block is not None
+
+
+def _exception_units(session: Session, rel: Relationship, today: date) -> frozenset[str] | None:
+    """Units a region's exception keeps open past the age limit; empty means every unit, None means none."""
+    rows = session.execute(
+        select(AccessException.unit_hsa_id).where(
+            AccessException.relationship_key == rel.source_key, AccessException.valid_to >= today
+        )
+    ).scalars().all()
+    if not rows:
+        return None
+    if any(unit is None for unit in rows):
+        return frozenset()
+    return frozenset(unit for unit in rows if unit)
+
+
+def proxy_grants(session: Session, proxy: Person, settings: Settings, now: datetime) -> list[tuple[Person, Grant]]:
+    """Everyone ``proxy`` may act for now, with what each allows."""
+    if proxy.protected_identity or proxy.deceased:
+        return []
+    relationships = session.scalars(select(Relationship).where(Relationship.proxy_id == proxy.id)).all()
+    found: dict[int, tuple[Person, Grant]] = {}
+    for relationship in relationships:
+        grant = grant_for(session, relationship, proxy, settings, now)
+        if grant and grant.areas:
+            found[relationship.subject_id] = _wider(found.get(relationship.subject_id), relationship.subject, grant)
+    return sorted(found.values(), key=lambda pair: (pair[0].birth_date, pair[0].public_id))
+
+
+def _wider(current: tuple[Person, Grant] | None, subject: Person, grant: Grant) -> tuple[Person, Grant]:
+    if current is None or len(grant.areas) > len(current[1].areas):
+        return subject, grant
+    return current
+
+
+def viewer_for(
+    session: Session,
+    actor: Actor,
+    subject_public_id: str,
+    settings: Settings,
+    now: datetime,
+    channel: str = "web",
+    hide_recent: bool = False,
+) -> Viewer:
+    """The Viewer for ``actor`` reading ``subject_public_id``; raises NotFound when there is no right to look."""
+    if actor.person_id is None:
+        raise NotFound()
+    me = session.get(Person, actor.person_id)
+    if me is None or me.deceased:
+        raise NotFound()
+    if me.public_id == subject_public_id:
+        areas = self_areas(me.birth_date, now, settings)
+        return Viewer(actor, subject_of(me), Mode.SELF, areas, now, channel, hide_recent=hide_recent)
+    for person, grant in proxy_grants(session, me, settings, now):
+        if person.public_id == subject_public_id:
+            return Viewer(
+                actor, subject_of(person), grant.mode, grant.areas, now, channel,
+                unit_hsa_ids=grant.unit_hsa_ids, relationship_key=grant.relationship_key,
+                read_only=grant.unit_hsa_ids is not None,
+            )
+    raise NotFound()
+
+
+def require(viewer: Viewer, area: str) -> Viewer:
+    """Let the read go on only when ``area`` is open to the viewer."""
+    if viewer.may(area):
+        return viewer
+    if viewer.mode == Mode.SELF:
+        raise Forbidden(f"age:{area}")
+    raise NotFound()
+
+
+def for_channel(viewer: Viewer, channel: str) -> Viewer:
+    return replace(viewer, channel=channel)

@@ -1,0 +1,137 @@
+"""Which rows of a record a Viewer may see, as SQL conditions the queries add to every select.
+
+The same rules, read back the other way, count what the citizen cannot see and why.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from portal.config import Settings
+from portal.policy.viewer import Viewer
+from portal.readmodel.models import Appointment, CarePlan, ConsentDirective, JournalEntry, Organisation
+
+
+def _excluded_units(settings: Settings):  # type: ignore[no-untyped-def]
+    return select(Organisation.id).where(Organisation.kind.in_(settings.excluded_unit_kinds))
+
+
+def _allowed_units(viewer: Viewer):  # type: ignore[no-untyped-def]
+    return select(Organisation.id).where(Organisation.hsa_id.in_(sorted(viewer.unit_hsa_ids or ())))
+
+
+def _sealed_units(viewer: Viewer):  # type: ignore[no-untyped-def]
+    return select(ConsentDirective.unit_id).where(
+        ConsentDirective.person_id == viewer.subject.id,
+        ConsentDirective.kind == "seal",
+        ConsentDirective.unit_id.is_not(None),
+    )
+
+
+def _unit_excluded(column, settings: Settings) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    if not settings.excluded_unit_kinds:
+        return false()
+    return and_(column.is_not(None), column.in_(_excluded_units(settings)))
+
+
+def excluded_entry(settings: Settings) -> ColumnElement[bool]:
+    """Never shown to anyone: an excluded unit, or a keyword from the region's list."""
+    keywords = [
+        or_(JournalEntry.title.ilike(f"%{word}%"), JournalEntry.text.ilike(f"%{word}%"))
+        for word in settings.excluded_keywords
+    ]
+    return or_(_unit_excluded(JournalEntry.unit_id, settings), *keywords)
+
+
+def delayed_entry(settings: Settings, now: datetime) -> ColumnElement[bool]:
+    """Recorded in a category the region releases later, and not released yet."""
+    delays = [
+        and_(JournalEntry.category == category, JournalEntry.recorded_at > now - timedelta(days=days))
+        for category, days in sorted(settings.release_delay_days.items())
+        if days > 0
+    ]
+    return or_(false(), *delays)
+
+
+def recent_entry(settings: Settings, now: datetime) -> ColumnElement[bool]:
+    return JournalEntry.recorded_at > now - timedelta(days=settings.hide_recent_days)
+
+
+def protected_entry(viewer: Viewer) -> ColumnElement[bool]:
+    """Sealed or proxy-hidden: for the patient's own eyes only."""
+    return or_(
+        JournalEntry.sealed.is_(True),
+        JournalEntry.proxy_hidden.is_(True),
+        and_(JournalEntry.unit_id.is_not(None), JournalEntry.unit_id.in_(_sealed_units(viewer))),
+    )
+
+
+def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
+    """The condition every journal select carries."""
+    conditions = [
+        JournalEntry.person_id == viewer.subject.id,
+        not_(excluded_entry(settings)),
+        not_(delayed_entry(settings, viewer.now)),
+    ]
+    if viewer.hide_recent:
+        conditions.append(not_(recent_entry(settings, viewer.now)))
+    if not viewer.sees_protected_entries:
+        conditions.append(not_(protected_entry(viewer)))
+    if viewer.unit_hsa_ids is not None:
+        conditions.append(JournalEntry.unit_id.in_(_allowed_units(viewer)))
+    return and_(*conditions)
+
+
+def visible_appointments(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
+    conditions = [Appointment.person_id == viewer.subject.id, not_(_unit_excluded(Appointment.unit_id, settings))]
+    if viewer.unit_hsa_ids is not None:
+        conditions.append(Appointment.unit_id.in_(_allowed_units(viewer)))
+    return and_(*conditions)
+
+
+def visible_care_plans(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
+    conditions = [CarePlan.person_id == viewer.subject.id, not_(_unit_excluded(CarePlan.unit_id, settings))]
+    if viewer.unit_hsa_ids is not None:
+        conditions.append(CarePlan.unit_id.in_(_allowed_units(viewer)))
+    return and_(*conditions)
+
+
+def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[str, object]:
+    """What the citizen cannot see of their own record, by reason; never any content. Empty for others."""
+    if not viewer.sees_protected_entries:
+        return {}
+    mine = JournalEntry.person_id == viewer.subject.id
+    excluded = excluded_entry(settings)
+    delayed = and_(not_(excluded), delayed_entry(settings, viewer.now))
+    recent = and_(not_(excluded), not_(delayed_entry(settings, viewer.now)), recent_entry(settings, viewer.now))
+    counts = {
+        "excluded": _count(session, and_(mine, excluded)),
+        "delayed": _count(session, and_(mine, delayed)),
+        "recent": _count(session, and_(mine, recent)) if viewer.hide_recent else 0,
+    }
+    return {**counts, "delayed_until": _first_release(session, and_(mine, delayed), settings)}
+
+
+def _count(session: Session, condition: ColumnElement[bool]) -> int:
+    return session.scalar(select(func.count()).select_from(JournalEntry).where(condition)) or 0
+
+
+def _first_release(session: Session, condition: ColumnElement[bool], settings: Settings) -> datetime | None:
+    """When the next delayed entry is released (recorded time plus its category's delay)."""
+    releases = []
+    for category, days in settings.release_delay_days.items():
+        first = session.scalar(
+            select(func.min(JournalEntry.recorded_at)).where(condition, JournalEntry.category == category)
+        )
+        if first is not None:
+            releases.append(first + timedelta(days=days))
+    return min(releases) if releases else None
+
+
+__all__ = [
+    "delayed_entry", "excluded_entry", "hidden_counts", "protected_entry", "recent_entry",
+    "visible_appointments", "visible_care_plans", "visible_entries",
+]
