@@ -56,12 +56,14 @@ def db_upgrade(revision: str) -> None:
 
 
 def _register_subsystem_commands() -> None:
+    from portal.audit.commands import audit
     from portal.demo.commands import demo
     from portal.ingestion.commands import ingest, readmodel
 
     main.add_command(ingest)
     main.add_command(readmodel)
     main.add_command(demo)
+    main.add_command(audit)
 
 
 _register_subsystem_commands()

@@ -72,3 +72,16 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app: Flask):
+    """Read-model rows, made directly (the ingestion path has its own tests)."""
+    from tests.factories import Factory
+
+    return Factory(db.session())
+
+
+@pytest.fixture
+def settings(app: Flask):
+    return app.config["SETTINGS"]

@@ -48,8 +48,12 @@ def excluded_entry(settings: Settings) -> ColumnElement[bool]:
 
 def delayed_entry(settings: Settings, now: datetime) -> ColumnElement[bool]:
     """Recorded in a category the region releases later, and not released yet."""
+    # coalesce: a NULL category must compare false, not unknown, or NOT(...) would hide the row.
     delays = [
-        and_(JournalEntry.category == category, JournalEntry.recorded_at > now - timedelta(days=days))
+        and_(
+            func.coalesce(JournalEntry.category, "") == category,
+            JournalEntry.recorded_at > now - timedelta(days=days),
+        )
         for category, days in sorted(settings.release_delay_days.items())
         if days > 0
     ]

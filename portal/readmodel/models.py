@@ -134,7 +134,7 @@ class Organisation(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     source_key: Mapped[str | None] = mapped_column(String(300), unique=True)
 
-    parent: Mapped[Organisation | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 
 
 class Relationship(Base):

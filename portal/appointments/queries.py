@@ -1,0 +1,157 @@
+"""Appointments from region and municipality, scoped by a Viewer and audited; cancel requests as outgoing messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from portal import clock
+from portal.audit.log import Action, record, record_read
+from portal.config import Settings
+from portal.policy.access import Forbidden, NotFound, require
+from portal.policy.viewer import Area, Mode, Viewer
+from portal.policy.visibility import visible_appointments
+from portal.readmodel.models import Appointment, CancelRequest
+from portal.readmodel.provenance import Provenance, provenance_of
+
+CANCELLABLE = ("booked", "pending", "proposed")
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    id: str
+    title: str
+    status: str
+    kind: str
+    start: datetime
+    end: datetime | None
+    place: str | None
+    video_url: str | None
+    practitioner: str | None
+    description: str
+    preparation: str
+    cancel_requested: bool
+    can_request_cancel: bool
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class AppointmentLists:
+    upcoming: list[AppointmentView]
+    past: list[AppointmentView]
+
+
+def list_appointments(session: Session, viewer: Viewer, settings: Settings, past_limit: int = 50) -> AppointmentLists:
+    require(viewer, Area.APPOINTMENTS)
+    base = select(Appointment).where(visible_appointments(viewer, settings)).options(
+        joinedload(Appointment.unit), joinedload(Appointment.provider)
+    )
+    upcoming = session.scalars(
+        base.where(Appointment.start >= viewer.now).order_by(Appointment.start, Appointment.id).limit(200)
+    ).all()
+    past = session.scalars(
+        base.where(Appointment.start < viewer.now).order_by(Appointment.start.desc(), Appointment.id.desc())
+        .limit(past_limit)
+    ).all()
+    pending = _pending_cancels(session, [*upcoming, *past])
+    record_read(session, viewer, "appointments", [row.public_id for row in [*upcoming, *past]])
+    return AppointmentLists(
+        [view(row, viewer, row.source_key in pending) for row in upcoming],
+        [view(row, viewer, row.source_key in pending) for row in past],
+    )
+
+
+def upcoming_appointments(
+    session: Session, viewer: Viewer, settings: Settings, limit: int = 3
+) -> list[AppointmentView]:
+    """The next few, for the start page (the caller audits the page)."""
+    if not viewer.may(Area.APPOINTMENTS):
+        return []
+    rows = session.scalars(
+        select(Appointment).where(visible_appointments(viewer, settings), Appointment.start >= viewer.now)
+        .options(joinedload(Appointment.unit), joinedload(Appointment.provider))
+        .order_by(Appointment.start, Appointment.id).limit(limit)
+    ).all()
+    pending = _pending_cancels(session, rows)
+    return [view(row, viewer, row.source_key in pending) for row in rows]
+
+
+def get_appointment(session: Session, viewer: Viewer, settings: Settings, appointment_id: str) -> AppointmentView:
+    row = _load(session, viewer, settings, appointment_id)
+    record_read(session, viewer, "appointment", [row.public_id])
+    return view(row, viewer, bool(_pending_cancels(session, [row])))
+
+
+def request_cancel(
+    session: Session, viewer: Viewer, settings: Settings, appointment_id: str, reason: str = ""
+) -> AppointmentView:
+    """Store an outgoing message asking the source to cancel; the appointment itself is not edited."""
+    row = _load(session, viewer, settings, appointment_id)
+    if not _may_request_cancel(row, viewer):
+        raise Forbidden("cancel_not_allowed")
+    if not _pending_cancels(session, [row]):
+        session.add(CancelRequest(
+            appointment_key=row.source_key, subject_public_id=viewer.subject.public_id,
+            requested_by_public_id=viewer.actor.public_id, created_at=clock.now(), reason=reason[:500],
+            payload=_outgoing_message(row, reason),
+        ))
+    record(
+        session, Action.CANCEL_REQUEST, viewer.actor, channel=viewer.channel, subject_id=viewer.subject.public_id,
+        mode=viewer.mode, resource=f"appointment:{row.public_id}",
+    )
+    return view(row, viewer, True)
+
+
+def _load(session: Session, viewer: Viewer, settings: Settings, appointment_id: str) -> Appointment:
+    require(viewer, Area.APPOINTMENTS)
+    row = session.scalars(
+        select(Appointment).where(visible_appointments(viewer, settings), Appointment.public_id == appointment_id)
+        .options(joinedload(Appointment.unit), joinedload(Appointment.provider))
+    ).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _may_request_cancel(row: Appointment, viewer: Viewer) -> bool:
+    writable = not viewer.read_only and viewer.mode != Mode.SUPPORT
+    return writable and row.status in CANCELLABLE and row.start > viewer.now
+
+
+def _pending_cancels(session: Session, rows: Sequence[Appointment]) -> set[str]:
+    keys = [row.source_key for row in rows]
+    if not keys:
+        return set()
+    found = session.scalars(
+        select(CancelRequest.appointment_key).where(
+            CancelRequest.appointment_key.in_(keys), CancelRequest.status == "pending"
+        )
+    )
+    return set(found)
+
+
+def _outgoing_message(row: Appointment, reason: str) -> dict:
+    """A FHIR Task for the source system: please cancel this Appointment."""
+    _source, resource_type, resource_id = row.source_key.split("|", 2)
+    return {
+        "resourceType": "Task",
+        "status": "requested",
+        "intent": "order",
+        "code": {"text": "Avbokningsbegäran / cancellation request"},
+        "focus": {"reference": f"{resource_type}/{resource_id}"},
+        "note": [{"text": reason[:500]}] if reason else [],
+    }
+
+
+def view(row: Appointment, viewer: Viewer, cancel_requested: bool) -> AppointmentView:
+    return AppointmentView(
+        id=row.public_id, title=row.title, status=row.status, kind=row.kind, start=row.start, end=row.end,
+        place=row.place, video_url=row.video_url, practitioner=row.practitioner, description=row.description,
+        preparation=row.preparation, cancel_requested=cancel_requested,
+        can_request_cancel=not cancel_requested and _may_request_cancel(row, viewer),
+        provenance=provenance_of(row.provider, row.unit, row.source_system),
+    )

@@ -1,0 +1,234 @@
+"""Journal queries: one timeline across region and municipality, always scoped by a Viewer and audited."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from portal.audit.log import record_read
+from portal.config import Settings
+from portal.identity.age import SWEDISH_TIME
+from portal.policy.access import NotFound, require
+from portal.policy.viewer import Area, Viewer
+from portal.policy.visibility import visible_entries
+from portal.readmodel.models import EntryKind, JournalEntry, Organisation, UnitKind
+from portal.readmodel.provenance import Provenance, provenance_of
+
+ORIGINS = ("region", "municipality", "school_health")
+MAX_PAGE = 100
+SERIES_KINDS = (EntryKind.LAB_RESULT, EntryKind.GROWTH)
+
+
+class BadFilter(ValueError):
+    """A filter or cursor the user sent cannot be understood."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"{field_name}: {message}")
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class JournalFilters:
+    kinds: tuple[str, ...] = ()
+    unit: str | None = None  # HSA-id of a unit or of a care provider
+    origin: str | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    text: str | None = None
+
+    def check(self) -> JournalFilters:
+        unknown = [kind for kind in self.kinds if kind not in EntryKind.ALL]
+        if unknown:
+            raise BadFilter("kind", f"unknown kind {unknown[0]!r}")
+        if self.origin and self.origin not in ORIGINS:
+            raise BadFilter("origin", f"expected one of {', '.join(ORIGINS)}")
+        if self.period_from and self.period_to and self.period_from > self.period_to:
+            raise BadFilter("from", "the period starts after it ends")
+        if self.text and len(self.text) > 200:
+            raise BadFilter("q", "at most 200 characters")
+        return self
+
+
+@dataclass(frozen=True)
+class EntrySummary:
+    id: str
+    kind: str
+    title: str
+    effective_at: datetime
+    recorded_at: datetime
+    status: str | None
+    author_name: str | None
+    author_role: str | None
+    value: float | None
+    value_text: str | None
+    value_unit: str | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    at: datetime
+    value: float
+    entry_id: str
+
+
+@dataclass(frozen=True)
+class EntryDetail(EntrySummary):
+    text: str = ""
+    category: str | None = None
+    code_system: str | None = None
+    code: str | None = None
+    signed_at: datetime | None = None
+    reference_low: float | None = None
+    reference_high: float | None = None
+    reference_text: str | None = None
+    sealed: bool = False
+    details: dict = field(default_factory=dict)
+    series: tuple[SeriesPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    entries: list[EntrySummary]
+    next_cursor: str | None
+
+
+def _base_query(viewer: Viewer, settings: Settings) -> Select[JournalEntry]:
+    return (
+        select(JournalEntry)
+        .where(visible_entries(viewer, settings))
+        .options(joinedload(JournalEntry.unit), joinedload(JournalEntry.provider))
+    )
+
+
+def list_entries(
+    session: Session, viewer: Viewer, settings: Settings, filters: JournalFilters,
+    cursor: str | None = None, limit: int = 20,
+) -> JournalPage:
+    """Newest first; ``cursor`` continues after the last entry of the previous page."""
+    require(viewer, Area.JOURNAL)
+    filters.check()
+    limit = max(1, min(limit, MAX_PAGE))
+    query = _base_query(viewer, settings).where(*_filter_conditions(filters))
+    if cursor:
+        query = query.where(_after(decode_cursor(cursor)))
+    query = query.order_by(JournalEntry.effective_at.desc(), JournalEntry.id.desc()).limit(limit + 1)
+    rows = list(session.scalars(query).unique())
+    page, more = rows[:limit], len(rows) > limit
+    record_read(session, viewer, "journal", [row.public_id for row in page])
+    next_cursor = encode_cursor(page[-1]) if more and page else None
+    return JournalPage([summary(row) for row in page], next_cursor)
+
+
+def get_entry(session: Session, viewer: Viewer, settings: Settings, entry_id: str) -> EntryDetail:
+    require(viewer, Area.JOURNAL)
+    row = session.scalars(_base_query(viewer, settings).where(JournalEntry.public_id == entry_id)).first()
+    if row is None:
+        raise NotFound()
+    series = _series(session, viewer, settings, row) if row.kind in SERIES_KINDS and row.code else ()
+    shown = [row.public_id, *[point.entry_id for point in series if point.entry_id != row.public_id]]
+    record_read(session, viewer, "journal_entry", shown)
+    return detail(row, series)
+
+
+def _series(session: Session, viewer: Viewer, settings: Settings, row: JournalEntry) -> tuple[SeriesPoint, ...]:
+    """The same analysis or measurement over time, oldest first, as far as the viewer may see."""
+    query = (
+        select(JournalEntry.effective_at, JournalEntry.value, JournalEntry.public_id)
+        .where(visible_entries(viewer, settings), JournalEntry.code == row.code, JournalEntry.kind == row.kind)
+        .where(JournalEntry.value.is_not(None))
+        .order_by(JournalEntry.effective_at.desc())
+        .limit(60)
+    )
+    points = [SeriesPoint(at, value, public_id) for at, value, public_id in session.execute(query) if value is not None]
+    return tuple(reversed(points))
+
+
+def _filter_conditions(filters: JournalFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.kinds:
+        conditions.append(JournalEntry.kind.in_(filters.kinds))
+    if filters.unit or filters.origin:
+        conditions.append(JournalEntry.unit_id.in_(_unit_ids(filters)))
+    if filters.period_from:
+        conditions.append(JournalEntry.effective_at >= _start_of(filters.period_from))
+    if filters.period_to:
+        conditions.append(JournalEntry.effective_at < _start_of(filters.period_to, next_day=True))
+    if filters.text:
+        pattern = f"%{_escape_like(filters.text.strip())}%"
+        conditions.append(
+            or_(JournalEntry.title.ilike(pattern, escape="\\"), JournalEntry.text.ilike(pattern, escape="\\"))
+        )
+    return conditions
+
+
+def _unit_ids(filters: JournalFilters):  # type: ignore[no-untyped-def]
+    parent = aliased(Organisation)
+    query = select(Organisation.id).outerjoin(parent, Organisation.parent_id == parent.id)
+    if filters.unit:
+        query = query.where(or_(Organisation.hsa_id == filters.unit, parent.hsa_id == filters.unit))
+    if filters.origin == "school_health":
+        query = query.where(Organisation.kind == UnitKind.SCHOOL_HEALTH)
+    elif filters.origin:
+        query = query.where(Organisation.origin == filters.origin, Organisation.kind != UnitKind.SCHOOL_HEALTH)
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _start_of(day: date, next_day: bool = False) -> datetime:
+    """Midnight in Swedish time, as UTC: periods are the days the user sees."""
+    if next_day:
+        day = date.fromordinal(day.toordinal() + 1)
+    return datetime.combine(day, time.min, tzinfo=SWEDISH_TIME).astimezone(UTC)
+
+
+def encode_cursor(row: JournalEntry) -> str:
+    raw = f"{row.effective_at.astimezone(UTC).isoformat()}|{row.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, row_id = raw.split("|")
+        at = datetime.fromisoformat(stamp)
+        if at.tzinfo is None:
+            raise ValueError("naive")
+        return at, int(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise BadFilter("cursor", "not a cursor this portal gave out") from None
+
+
+def _after(position: tuple[datetime, int]) -> ColumnElement[bool]:
+    at, row_id = position
+    return or_(JournalEntry.effective_at < at, and_(JournalEntry.effective_at == at, JournalEntry.id < row_id))
+
+
+def summary(row: JournalEntry) -> EntrySummary:
+    return EntrySummary(**_summary_fields(row))
+
+
+def _summary_fields(row: JournalEntry) -> dict:
+    return dict(
+        id=row.public_id, kind=row.kind, title=row.title, effective_at=row.effective_at,
+        recorded_at=row.recorded_at, status=row.status, author_name=row.author_name, author_role=row.author_role,
+        value=row.value, value_text=row.value_text, value_unit=row.value_unit,
+        provenance=provenance_of(row.provider, row.unit, row.source_system),
+    )
+
+
+def detail(row: JournalEntry, series: tuple[SeriesPoint, ...]) -> EntryDetail:
+    return EntryDetail(
+        **_summary_fields(row), text=row.text, category=row.category, code_system=row.code_system,
+        code=row.code, signed_at=row.signed_at, reference_low=row.reference_low,
+        reference_high=row.reference_high, reference_text=row.reference_text, sealed=row.sealed,
+        details=row.details or {}, series=series,
+    )

@@ -1,0 +1,85 @@
+"""The audit chain: every kind of tampering is found, and named at the first row it touches."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, text
+
+from portal.audit.chain import verify
+from portal.audit.log import Action, record
+from portal.audit.models import AuditEvent
+from portal.policy.viewer import Actor
+
+
+@pytest.fixture
+def chain(make):
+    actor = Actor(public_id="actor-1", name="Anna Lindqvist", person_id=None)
+    for number in range(1, 6):
+        record(make.session, Action.READ, actor, channel="web", subject_id="subject-1", resource=f"page-{number}")
+    make.session.commit()
+    return make.session
+
+
+def check(session):
+    return verify(iter(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()))
+
+
+def test_untouched_chain_is_whole_with_gap_free_sequence(chain):
+    assert check(chain) is None
+    assert [row.seq for row in chain.scalars(select(AuditEvent).order_by(AuditEvent.seq))] == [1, 2, 3, 4, 5]
+
+
+def test_altered_content_is_found(chain):
+    chain.execute(text("UPDATE audit_event SET resource = 'nothing' WHERE seq = 3"))
+    problem = check(chain)
+    assert (problem.seq, "altered" in problem.problem) == (3, True)
+
+
+def test_altered_time_is_found(chain):
+    chain.execute(
+        text("UPDATE audit_event SET occurred_at = :at WHERE seq = 2"), {"at": datetime(2020, 1, 1, tzinfo=UTC)}
+    )
+    assert check(chain).seq == 2
+
+
+def test_deleted_row_is_found(chain):
+    chain.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    problem = check(chain)
+    assert problem.seq == 3
+    assert "missing" in problem.problem
+
+
+def test_inserted_row_is_found(chain):
+    # make room, like an attacker would (two steps so no key collides on the way)
+    chain.execute(text("UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 4"))
+    chain.execute(text("UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1000"))
+    forged = chain.get(AuditEvent, 5)
+    chain.add(AuditEvent(
+        seq=4, occurred_at=forged.occurred_at, action="read", channel="web", resource="forged", outcome="ok",
+        details={}, prev_hash=forged.prev_hash, row_hash="f" * 64,
+    ))
+    chain.flush()
+    assert check(chain).seq == 4
+
+
+def test_reordered_rows_are_found(chain):
+    chain.execute(text("UPDATE audit_event SET seq = 100 WHERE seq = 2"))
+    chain.execute(text("UPDATE audit_event SET seq = 2 WHERE seq = 3"))
+    chain.execute(text("UPDATE audit_event SET seq = 3 WHERE seq = 100"))
+    assert check(chain).seq == 2
+
+
+def test_cli_names_the_first_broken_row(chain, app, monkeypatch):
+    from click.testing import CliRunner
+
+    from portal.cli import main
+
+    chain.execute(text("UPDATE audit_event SET actor_name = 'Någon annan' WHERE seq = 4"))
+    chain.commit()
+    monkeypatch.setenv("PORTAL_ENV", "test")
+    monkeypatch.setenv("PORTAL_DATABASE_URL", app.config["DATABASE_URL"])
+    result = CliRunner().invoke(main, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert "row 4" in result.output
