@@ -1,0 +1,96 @@
+"""The event log as the pipeline sees it: known versions per key, loaded in batches, new rows inserted in batches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from portal.ingestion.models import EventStatus, ResourceEvent
+
+DELETED_PREFIX = "deleted-"
+
+
+@dataclass
+class Version:
+    version_id: str
+    last_updated: str
+    status: str
+    deleted: bool
+    row: dict[str, Any] | None = None  # the insert not yet sent, while there is one
+
+    @property
+    def order(self) -> tuple[str, int]:
+        """Newest ``lastUpdated`` wins, then the larger numeric versionId."""
+        number = self.version_id.removeprefix(DELETED_PREFIX)
+        return self.last_updated, int(number) if number.isdigit() else -1
+
+
+class EventLog:
+    def __init__(self, session: Session, source: str) -> None:
+        self.session = session
+        self.source = source
+        self.known: dict[tuple[str, str], list[Version]] = {}
+        self.pending: list[Version] = []
+
+    def preload(self, keys: Iterable[tuple[str, str]]) -> None:
+        by_type: dict[str, set[str]] = defaultdict(set)
+        for kind, rid in keys:
+            if (kind, rid) not in self.known:
+                by_type[kind].add(rid)
+        for kind, ids in by_type.items():
+            for rid in ids:
+                self.known[(kind, rid)] = []
+            query = select(
+                ResourceEvent.resource_id, ResourceEvent.version_id, ResourceEvent.last_updated,
+                ResourceEvent.status, ResourceEvent.deleted,
+            ).where(ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
+                    ResourceEvent.resource_id.in_(ids))
+            for rid, version_id, last_updated, status, deleted in self.session.execute(query):
+                self.known[(kind, rid)].append(Version(version_id, last_updated, status, deleted))
+
+    def versions(self, kind: str, rid: str) -> list[Version]:
+        if (kind, rid) not in self.known:
+            self.preload([(kind, rid)])
+        return self.known[(kind, rid)]
+
+    def current(self, kind: str, rid: str) -> Version | None:
+        return next((v for v in self.versions(kind, rid) if v.status != EventStatus.SUPERSEDED), None)
+
+    def add(self, kind: str, rid: str, version: Version, payload: str, received_at: datetime,
+            waiting_for: str | None = None) -> None:
+        version.row = {
+            "source": self.source, "resource_type": kind, "resource_id": rid, "version_id": version.version_id,
+            "last_updated": version.last_updated, "deleted": version.deleted, "status": version.status,
+            "waiting_for": waiting_for, "received_at": received_at, "payload": payload,
+        }
+        self.versions(kind, rid).append(version)
+        self.pending.append(version)
+
+    def set_status(self, kind: str, rid: str, version: Version, status: str) -> None:
+        version.status = status
+        if version.row is not None:
+            version.row["status"] = status
+            return
+        self.session.execute(update(ResourceEvent).where(
+            ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
+            ResourceEvent.resource_id == rid, ResourceEvent.version_id == version.version_id,
+        ).values(status=status))
+
+    def flush(self) -> None:
+        rows = [version.row for version in self.pending if version.row is not None]
+        if rows:
+            self.session.execute(insert(ResourceEvent), rows)
+        for version in self.pending:
+            version.row = None
+        self.pending.clear()
+
+    def forget(self) -> None:
+        """After a rollback: what was known may not be stored."""
+        self.known.clear()
+        self.pending.clear()

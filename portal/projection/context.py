@@ -1,0 +1,160 @@
+"""The projector's working state: a session, the id key, lookups kept in memory, rows waiting to be inserted."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Executable, Result, insert, select
+from sqlalchemy.orm import Session
+
+from portal.identity import personnummer
+from portal.ingestion import fhir
+from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
+from portal.readmodel.models import Organisation, PatientLink, Person, stable_public_id
+
+
+class Waiting(Exception):  # noqa: N818 - a state, not a failure
+    """The resource names a person not known yet; ``key`` is what it waits for."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a handler knows about the event besides the resource."""
+
+    source: str
+    key: str  # "source|ResourceType|id"
+    received_at: datetime
+    last_updated: datetime | None
+
+
+def person_waiting_key(public_id: str) -> str:
+    return f"person:{public_id}"
+
+
+class Projection:
+    """Lookups are cached per run; inserts of rows nobody points at are batched."""
+
+    def __init__(self, session: Session, secret_key: str) -> None:
+        self.session = session
+        self.secret_key = secret_key
+        self.pending: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.released: list[str] = []  # waiting keys a newly applied Patient satisfies
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget cached lookups (after a rollback they may name rows that no longer exist)."""
+        self.pending.clear()
+        self.persons: dict[str, int] = {}
+        self.links: dict[str, int] = {}
+        self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
+        self.org_keys: dict[str, str] = {}  # source key -> hsa-id
+
+    def public_id(self, natural_key: str) -> str:
+        return stable_public_id(self.secret_key, natural_key)
+
+    def add(self, model: Any, values: dict[str, Any]) -> None:
+        self.pending[model].append(values)
+
+    def sync(self) -> None:
+        """Insert batched rows, then flush the session, so queries see everything."""
+        for model, rows in list(self.pending.items()):
+            if rows:
+                self.session.execute(insert(model), rows)
+        self.pending.clear()
+        self.session.flush()
+
+    def execute(self, statement: Executable) -> Result[Any]:
+        self.sync()
+        return self.session.execute(statement)
+
+    # Persons
+
+    def person_id(self, pnr: str) -> int | None:
+        if pnr not in self.persons:
+            found = self.execute(select(Person.id).where(Person.personnummer == pnr)).scalar()
+            if found is None:
+                return None
+            self.persons[pnr] = found
+        return self.persons[pnr]
+
+    def linked_person(self, key: str) -> int | None:
+        if key not in self.links:
+            found = self.execute(select(PatientLink.person_id).where(PatientLink.source_key == key)).scalar()
+            if found is None:
+                return None
+            self.links[key] = found
+        return self.links[key]
+
+    def person_for(self, reference: Any, source: str) -> int:
+        """The person a Patient reference or personnummer identifier names; raises Waiting when unknown."""
+        patient_id = fhir.reference_id(reference, "Patient")
+        if patient_id:
+            key = f"{source}|Patient|{patient_id}"
+            found = self.linked_person(key)
+            if found is None:
+                raise Waiting(key)
+            return found
+        pnr = personnummer.parse(fhir.identifier_in(reference, PERSON_SYSTEMS) or "").value
+        found = self.person_id(pnr)
+        if found is None:
+            raise Waiting(person_waiting_key(self.public_id(pnr)))
+        return found
+
+    # Organisations
+
+    def org(self, hsa_id: str) -> tuple[int, int | None] | None:
+        if hsa_id not in self.orgs:
+            row = self.execute(
+                select(Organisation.id, Organisation.parent_id).where(Organisation.hsa_id == hsa_id)
+            ).first()
+            if row is None:
+                return None
+            org_id, parent_id = tuple(row)
+            self.orgs[hsa_id] = (org_id, parent_id)
+        return self.orgs[hsa_id]
+
+    def org_hsa_by_key(self, key: str) -> str | None:
+        if key not in self.org_keys:
+            hsa = self.execute(select(Organisation.hsa_id).where(Organisation.source_key == key)).scalar()
+            if hsa is None:
+                return None
+            self.org_keys[key] = hsa
+        return self.org_keys[key]
+
+    def unit_for(self, reference: Any, source: str) -> tuple[int | None, int | None]:
+        """(unit id, provider id) for an HSA-id identifier or an Organization reference; placeholders if new."""
+        hsa = fhir.identifier_in(reference, (HSA_SYSTEM,))
+        key = None
+        if hsa is None:
+            org_id = fhir.reference_id(reference, "Organization")
+            if org_id is None:
+                return None, None
+            key = f"{source}|Organization|{org_id}"
+            hsa = self.org_hsa_by_key(key) or placeholder_hsa(key)
+        found = self.org(hsa)
+        if found is None:
+            display = fhir.get(reference, "display")
+            found = self.create_org(hsa, display if isinstance(display, str) else hsa, key)
+        return found
+
+    def create_org(self, hsa: str, name: str, key: str | None) -> tuple[int, int | None]:
+        row = Organisation(hsa_id=hsa, name=name[:300], source_key=key)
+        self.session.add(row)
+        self.sync()
+        self.orgs[hsa] = (row.id, None)
+        if key:
+            self.org_keys[key] = hsa
+        return self.orgs[hsa]
+
+
+def placeholder_hsa(key: str) -> str:
+    """A stand-in HSA-id for an Organization known only by reference, until it arrives."""
+    return "~" + hashlib.sha256(key.encode()).hexdigest()[:40]

@@ -1,0 +1,107 @@
+"""Organization → organisation: a unit or care provider by HSA-id, filling in any placeholder made earlier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, update
+
+from portal.ingestion import fhir
+from portal.ingestion.fhir import CS, HSA_SYSTEM, get
+from portal.projection.context import Meta, Projection, placeholder_hsa
+from portal.readmodel.models import (
+    Appointment,
+    CarePlan,
+    CarePlanActivity,
+    ConsentDirective,
+    JournalEntry,
+    Organisation,
+    Origin,
+    UnitKind,
+)
+
+KINDS = {value for name, value in vars(UnitKind).items() if name.isupper()}
+PROVENANCE_TABLES = (JournalEntry, Appointment, CarePlan)
+
+
+def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) -> None:
+    hsa = next(
+        str(i["value"]) for i in resource["identifier"] if isinstance(i, dict) and i.get("system") == HSA_SYSTEM
+    )
+    row_id = _claim_row(p, hsa, meta.key)
+    parent_id = p.unit_for(resource["partOf"], meta.source)[0] if resource.get("partOf") else None
+    if parent_id == row_id:
+        parent_id = None
+    values = _values(resource, hsa)
+    p.execute(update(Organisation).where(Organisation.id == row_id).values(
+        parent_id=parent_id, source_key=meta.key, **values
+    ))
+    if p.orgs[hsa][1] != parent_id:
+        for table in PROVENANCE_TABLES:
+            p.execute(update(table).where(table.unit_id == row_id).values(provider_id=parent_id))
+    p.orgs[hsa] = (row_id, parent_id)
+    p.org_keys[meta.key] = hsa
+
+
+def _claim_row(p: Projection, hsa: str, key: str) -> int:
+    """The row for this HSA-id, merging in a placeholder made from a reference to this resource."""
+    by_hsa = p.org(hsa)
+    by_key_hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
+    by_key = p.org(by_key_hsa) if by_key_hsa != hsa else None
+    if by_key is None:
+        return by_hsa[0] if by_hsa else p.create_org(hsa, hsa, None)[0]
+    if by_hsa is None:
+        p.execute(update(Organisation).where(Organisation.id == by_key[0]).values(hsa_id=hsa))
+        p.orgs[hsa] = by_key
+        p.orgs.pop(by_key_hsa, None)
+        return by_key[0]
+    _merge(p, by_key[0], by_hsa[0])
+    p.orgs.pop(by_key_hsa, None)
+    return by_hsa[0]
+
+
+def _merge(p: Projection, old: int, new: int) -> None:
+    for table in PROVENANCE_TABLES:
+        p.execute(update(table).where(table.unit_id == old).values(unit_id=new))
+        p.execute(update(table).where(table.provider_id == old).values(provider_id=new))
+    p.execute(update(CarePlanActivity).where(CarePlanActivity.responsible_id == old).values(responsible_id=new))
+    p.execute(update(ConsentDirective).where(ConsentDirective.unit_id == old).values(unit_id=new))
+    p.execute(update(Organisation).where(Organisation.parent_id == old).values(parent_id=new))
+    p.execute(delete(Organisation).where(Organisation.id == old))
+
+
+def _values(resource: dict[str, Any], hsa: str) -> dict[str, Any]:
+    kind, origin = UnitKind.OTHER, Origin.REGION
+    for concept in fhir.as_list(resource.get("type")):
+        for coding in fhir.codings(concept):
+            if coding.get("system") == CS + "unit-kind" and coding.get("code") in KINDS:
+                kind = coding["code"]
+            if coding.get("system") == CS + "origin" and coding.get("code") in (Origin.REGION, Origin.MUNICIPALITY):
+                origin = coding["code"]
+    phone = next((t.get("value") for t in fhir.as_list(resource.get("telecom"))
+                  if isinstance(t, dict) and t.get("system") == "phone"), None)
+    address = get(resource, "address", 0, "text")
+    return {
+        "name": str(resource.get("name") or hsa)[:300],
+        "kind": kind,
+        "origin": origin,
+        "address": str(address)[:300] if address else None,
+        "phone": str(phone)[:50] if phone else None,
+    }
+
+
+def retract_organization(p: Projection, key: str) -> None:
+    """Back to a placeholder: entries that name the unit keep it."""
+    hsa = p.org_hsa_by_key(key)
+    if hsa is None:
+        return
+    p.execute(update(Organisation).where(Organisation.hsa_id == hsa).values(
+        name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, source_key=None,
+        parent_id=None,
+    ))
+    found = p.org(hsa)
+    if found is not None:
+        for table in PROVENANCE_TABLES:
+            p.execute(update(table).where(table.unit_id == found[0]).values(provider_id=None))
+        p.orgs[hsa] = (found[0], None)
+    p.org_keys.pop(key, None)
