@@ -1,13 +1,84 @@
-"""``portal demo``: a deterministic demo population loaded through ingestion."""
+"""``portal demo``: a deterministic demo population, loaded through the one ingestion path or written as files."""
 
 from __future__ import annotations
 
+import time
+from datetime import date, datetime
+
 import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from portal.demo.generator import generate_households
+from portal.demo.output import NdjsonWriter, batched, bundles
+from portal.demo.record import Item
+from portal.identity.age import swedish_today
+
+LOAD_HOUSEHOLDS = 40  # households per ingestion call: one commit per call
 
 
 @click.command()
-@click.option("--persons", default=200, show_default=True, type=int)
+@click.option("--persons", default=200, show_default=True, type=click.IntRange(min=0),
+              help="random persons besides the fixed personas")
 @click.option("--seed", default=1, show_default=True, type=int)
-def demo(persons: int, seed: int) -> None:
-    """Generate and load a demo population."""
-    raise click.ClickException("not implemented yet")
+@click.option("--if-empty", is_flag=True, help="do nothing when the read model already has persons")
+@click.option("--out", "out", type=click.Path(file_okay=False), help="write NDJSON files per source here")
+@click.option("--no-load", is_flag=True, help="with --out: only write the files")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), hidden=True)
+def demo(persons: int, seed: int, if_empty: bool, out: str | None, no_load: bool, today: datetime | None) -> None:
+    """Generate a demo population and load it through ingestion (and/or write it to --out)."""
+    from portal.cli import load_app
+
+    app: Flask = current_app._get_current_object() if current_app else load_app()  # type: ignore[attr-defined]
+    if app.config["SETTINGS"].env == "production":
+        raise click.ClickException("demo data is never loaded in production")
+    day = today.date() if today else swedish_today(datetime.now().astimezone())
+    with app.app_context():
+        if if_empty and _has_persons():
+            click.echo("persons already loaded: nothing to do")
+            return
+        started = time.monotonic()
+        counts = run(persons, seed, day, out, load=not (no_load and out))
+    summary = " ".join(f"{key}={value}" for key, value in counts.items())
+    click.echo(f"{summary} seconds={time.monotonic() - started:.1f}")
+    if counts.get("quarantined"):
+        raise SystemExit(2)
+
+
+def run(persons: int, seed: int, today: date, out: str | None, load: bool = True) -> dict[str, int]:
+    """Stream the population to the files and/or to ingestion; returns the summed ingestion counts."""
+    writer = NdjsonWriter(out) if out else None
+    totals: dict[str, int] = {}
+    try:
+        for batch in batched(generate_households(persons, seed, today), LOAD_HOUSEHOLDS):
+            if writer:
+                _write(writer, batch)
+            if load:
+                _load(batch, totals)
+    finally:
+        if writer:
+            writer.close()
+    return totals
+
+
+def _write(writer: NdjsonWriter, batch: list[list[Item]]) -> None:
+    for household in batch:
+        writer.write(household)
+
+
+def _load(batch: list[list[Item]], totals: dict[str, int]) -> None:
+    from portal import db
+    from portal.ingestion.pipeline import ingest
+
+    items = [item for household in batch for item in household]
+    for source, bundle in bundles(items):
+        report = ingest(db.session(), [bundle], source, secret_key=current_app.config["SECRET_KEY"], origin="demo")
+        for key, value in report.counts().items():
+            totals[key] = totals.get(key, 0) + value
+
+
+def _has_persons() -> bool:
+    from portal import db
+    from portal.readmodel.models import Person
+
+    return db.session().execute(select(Person.id).limit(1)).first() is not None
