@@ -170,9 +170,16 @@ def _check_patient(resource: dict[str, Any]) -> list[Problem]:
     birth = resource.get("birthDate")
     if not problems and birth is not None:
         number = personnummer.parse(ident["value"])
-        if fhir.parse_date(birth) != number.birth_date:
+        if _date_or_none(birth) not in (None, number.birth_date):
             problems.append(Problem("invalid-value", "Patient.birthDate", "birthDate does not match the number"))
     return problems
+
+
+def _date_or_none(value: Any) -> Any:
+    try:
+        return fhir.parse_date(value)
+    except fhir.BadDate:
+        return None  # reported by the date check
 
 
 def _check_organization(resource: dict[str, Any]) -> list[Problem]:

@@ -41,8 +41,10 @@ def _person_values(resource: dict[str, Any], number: personnummer.PersonalNumber
         "family_name": str(name.get("family") or "")[:200],
         "birth_date": number.birth_date,
         "gender": str(resource["gender"])[:20] if resource.get("gender") else None,
-        "protected_identity": fhir.has_code(get(resource, "meta", "security"), SENSITIVITY_SYSTEM,
-                                            "protected-identity"),
+        "protected_identity": any(
+            isinstance(c, dict) and c.get("system") == SENSITIVITY_SYSTEM and c.get("code") == "protected-identity"
+            for c in fhir.as_list(get(resource, "meta", "security"))
+        ),
         "deceased": bool(resource.get("deceasedBoolean")) or deceased_at is not None,
         "deceased_at": fhir.parse_datetime(deceased_at) if deceased_at else None,
         "municipality": _text(get(resource, "address", 0, "city"), 100),
