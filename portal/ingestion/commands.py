@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import current_app
+
+
+@contextmanager
+def _app_context() -> Iterator[None]:
+    """The running app's context (tests, ``flask``), else the app built from the environment."""
+    if current_app:
+        yield
+        return
+    from portal.cli import load_app
+
+    with load_app().app_context():
+        yield
 
 
 @click.command()
@@ -14,10 +28,7 @@ from flask import current_app
 @click.option("--source", default="cli", show_default=True, help="name of the source system")
 def ingest(paths: tuple[str, ...], source: str) -> None:
     """Ingest FHIR R4 JSON Bundles, resources and NDJSON files or folders."""
-    from portal.cli import load_app
-
-    app = current_app._get_current_object() if current_app else load_app()  # type: ignore[attr-defined]
-    with app.app_context():
+    with _app_context():
         report = _ingest(paths, source)
     click.echo(report.summary())
     sys.exit(2 if report.quarantined else 0)
@@ -42,13 +53,11 @@ def readmodel() -> None:
 def readmodel_rebuild() -> None:
     """Empty the read model and replay the event log into it."""
     from portal import db
-    from portal.cli import load_app
     from portal.projection.rebuild import rebuild
 
-    app = current_app._get_current_object() if current_app else load_app()  # type: ignore[attr-defined]
-    with app.app_context():
+    with _app_context():
         started = time.monotonic()
-        report = rebuild(db.session(), app.config["SECRET_KEY"])
+        report = rebuild(db.session(), current_app.config["SECRET_KEY"])
     click.echo(
         f"replayed={report.replayed} applied={report.applied} waiting={report.waiting} "
         f"seconds={time.monotonic() - started:.1f}"
