@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from datetime import date, datetime
 
 import click
@@ -33,7 +34,7 @@ def demo(persons: int, seed: int, if_empty: bool, out: str | None, no_load: bool
     if app.config["SETTINGS"].env == "production":
         raise click.ClickException("demo data is never loaded in production")
     day = today.date() if today else swedish_today(datetime.now().astimezone())
-    with app.app_context():
+    with nullcontext() if current_app else app.app_context():
         if if_empty and _has_persons():
             click.echo("persons already loaded: nothing to do")
             return

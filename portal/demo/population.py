@@ -69,6 +69,14 @@ class Population:
         self.seed = seed
         self.today = today
         self.numbers = NumberAllocator(tuple(p.personnummer(today) for p in PERSONAS))
+        self._given: set[str] = set()
+
+    def rare(self, name: str, rng: random.Random, chance: float) -> bool:
+        """A rare case: the first household that can have it does, later ones by chance."""
+        if name not in self._given:
+            self._given.add(name)
+            return True
+        return rng.random() < chance
 
     def personas(self) -> list[Person]:
         people = {p.key: self._persona(p) for p in PERSONAS}
@@ -141,7 +149,7 @@ class _Maker:
         if guardians == 2:
             other = family if rng.random() < 0.6 else rng.choice(FAMILY_NAMES)
             parents.append(self.person(other, parents[0].age + rng.randint(-4, 4), not first))
-        protected = rng.random() < 0.004
+        protected = self.population.rare("protected", rng, 0.004)
         children = [self.person(family, age) for age in children_ages]
         for child in children:
             child.guardians = list(parents)
@@ -152,11 +160,11 @@ class _Maker:
         rng = self.rng
         first = min(65 + int(rng.expovariate(1 / 10)), 101)
         people = [self.person(family, first)]
-        if rng.random() < 0.015:
+        if self.population.rare("deceased", rng, 0.015):
             people[0].deceased_on = self.population.today - timedelta(days=rng.randint(5, 700))
         if count == 2:
             people.append(self.person(family, max(65, first + rng.randint(-5, 5)), not people[0].female))
-        if count == 1 and first >= 75 and rng.random() < 0.03:
+        if count == 1 and first >= 75 and self.population.rare("god_man", rng, 0.03):
             god_man = self.person(self.rng.choice(FAMILY_NAMES), rng.randint(40, 70))
             people[0].representatives.append(god_man)
             people.append(god_man)
