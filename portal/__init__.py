@@ -34,9 +34,12 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import db, web
+    from portal import auth, db, devidp, i18n, web
     from portal.ingestion import http as ingest_http
 
     db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    devidp.init_app(app)
     ingest_http.init_app(app)
     web.init_app(app)
