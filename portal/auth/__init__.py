@@ -18,10 +18,11 @@ __all__ = ["current_user", "init_app", "login_required", "role_required", "rotat
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
-    from portal.auth import home, provider, sessions, users, views
+    from portal.auth import home, logfilter, provider, sessions, users, views
 
     # authlib logs the PKCE code_verifier at debug level; keep it out of any log.
     logging.getLogger("authlib").setLevel(max(logging.getLogger("authlib").level, logging.INFO))
+    logfilter.install()
     sessions.init_app(app)
     users.init_app(app)
     provider.init_app(app)

@@ -135,3 +135,14 @@ def test_back_channel_logout_from_the_provider_ends_the_session(client, sign_in)
     assert response.status_code == 200
     assert not has_session(client)
     assert client.get("/start").status_code == 302
+
+
+def test_request_logs_never_show_code_or_state():
+    import logging
+
+    from portal.auth.logfilter import RedactSecrets
+
+    record = logging.LogRecord("werkzeug", logging.INFO, "", 0, '"%s" %s %s',
+                               ("GET /auth/callback?code=abc&state=xyz HTTP/1.1", "302", "-"), None)
+    RedactSecrets().filter(record)
+    assert "abc" not in record.getMessage() and "xyz" not in record.getMessage()
