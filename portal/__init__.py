@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import auth, db, devidp, i18n, web
+    from portal import api, auth, db, devidp, errors, i18n, web
     from portal.ingestion import http as ingest_http
 
     db.init_app(app)
@@ -43,3 +43,5 @@ def _init_extensions(app: Flask) -> None:
     devidp.init_app(app)
     ingest_http.init_app(app)
     web.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)

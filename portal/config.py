@@ -93,6 +93,7 @@ class Settings:
     support_role_claim: str = "portal_roles"
     support_role_value: str = "support"
     api_audience: str = "portal-api"
+    api_scope: str = "portal"
     dev_idp: bool = False
     # Sessions (minutes)
     session_idle_minutes: int = 15

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy import DateTime, Dialect, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.after_request(_release_for_response)
     app.teardown_appcontext(_close_session)
 
 
@@ -77,6 +78,13 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["db_sessionmaker"]()
     return g.db_session
+
+
+def _release_for_response(response: Response) -> Response:
+    # Views commit what they write. Whatever is still open is a read: end it before the response is
+    # finished, because saving the web session writes on another connection and SQLite has one writer.
+    _close_session(None)
+    return response
 
 
 def _close_session(_exc: BaseException | None) -> None:

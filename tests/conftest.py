@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.orm import close_all_sessions
 
 from portal import create_app, db
 from portal.db import Base, make_engine
@@ -48,7 +49,7 @@ def app(app_config: dict) -> Iterator[Flask]:
     application.config["TESTING"] = True
     with application.app_context():
         yield application
-        db.session().rollback()
+        close_all_sessions()
         _empty_tables()
     application.extensions["db_engine"].dispose()
 
@@ -85,3 +86,31 @@ def make(app: Flask):
 @pytest.fixture
 def settings(app: Flask):
     return app.config["SETTINGS"]
+
+
+@pytest.fixture
+def login(client: FlaskClient):
+    """Put a signed-in user in the client's server-side session, as sign-in would (sign-in has its own tests)."""
+    from portal import clock
+
+    def sign_in(person, roles: tuple[str, ...] = ()) -> None:
+        with client.session_transaction() as session:
+            session["auth"] = {
+                "sub": f"test-{person.public_id}", "person_id": person.public_id, "name": person.display_name,
+                "roles": list(roles), "login_at": clock.now().isoformat(), "auth_time": None,
+            }
+            session["_user_id"] = person.public_id
+            session["_fresh"] = True
+        db.session().commit()
+
+    return sign_in
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    """Freeze portal.clock at the factories' NOW so ages and delays are exact."""
+    from portal import clock
+    from tests.factories import NOW
+
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    return NOW

@@ -156,9 +156,9 @@ def _filter_conditions(filters: JournalFilters) -> list[ColumnElement[bool]]:
     if filters.unit or filters.origin:
         conditions.append(JournalEntry.unit_id.in_(_unit_ids(filters)))
     if filters.period_from:
-        conditions.append(JournalEntry.effective_at >= _start_of(filters.period_from))
+        conditions.append(JournalEntry.effective_at >= start_of_day(filters.period_from))
     if filters.period_to:
-        conditions.append(JournalEntry.effective_at < _start_of(filters.period_to, next_day=True))
+        conditions.append(JournalEntry.effective_at < start_of_day(filters.period_to, next_day=True))
     if filters.text:
         pattern = f"%{_escape_like(filters.text.strip())}%"
         conditions.append(
@@ -183,7 +183,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _start_of(day: date, next_day: bool = False) -> datetime:
+def start_of_day(day: date, next_day: bool = False) -> datetime:
     """Midnight in Swedish time, as UTC: periods are the days the user sees."""
     if next_day:
         day = date.fromordinal(day.toordinal() + 1)
