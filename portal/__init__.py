@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from typing import Any
 
 from flask import Flask
@@ -24,13 +25,27 @@ def create_app(config: dict[str, Any] | Settings | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(
         SETTINGS=settings,
-        SECRET_KEY=settings.secret_key or os.urandom(32).hex(),
+        SECRET_KEY=settings.secret_key or _local_secret(app.instance_path),
         DATABASE_URL=settings.database_url or f"sqlite:///{os.path.join(app.instance_path, 'portal.db')}",
         MAX_CONTENT_LENGTH=max(settings.max_request_bytes, settings.ingest_max_bytes),
         DEBUG=settings.debug,
     )
     _init_extensions(app)
     return app
+
+
+def _local_secret(instance_path: str) -> str:
+    """Outside production a secret is made once and kept in the instance folder.
+
+    It keys the opaque public ids, so they must survive restarts and rebuilds; production
+    refuses to start without PORTAL_SECRET_KEY (see Settings.check).
+    """
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        return handle.read().strip()
 
 
 def _init_extensions(app: Flask) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from portal.audit.models import AuditEvent
+from portal.audit.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -58,8 +58,22 @@ def append(session: Session, **fields: Any) -> AuditEvent:
     values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
     event = AuditEvent(**values, prev_hash=prev, row_hash=row_hash(prev, canonical(values)))
     session.add(event)
+    _move_head(session, seq, event.row_hash)
     session.flush()
     return event
+
+
+def _move_head(session: Session, seq: int, digest: str) -> None:
+    head = session.get(AuditHead, 1)
+    if head is None:
+        session.add(AuditHead(id=1, seq=seq, row_hash=digest))
+    else:
+        head.seq, head.row_hash = seq, digest
+
+
+def recorded_head(session: Session) -> tuple[int, str] | None:
+    head = session.get(AuditHead, 1)
+    return (head.seq, head.row_hash) if head else None
 
 
 @dataclass(frozen=True)

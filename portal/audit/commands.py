@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from sqlalchemy import select
 
 from portal import db
-from portal.audit.chain import verify
+from portal.audit.chain import recorded_head, verify
 from portal.audit.models import AuditEvent
 
 
@@ -22,9 +21,10 @@ def verify_command() -> None:
     from portal.cli import load_app
 
     with load_app().app_context():
-        rows = db.session().scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
-        problem = verify(iter(rows))
-        current_app.logger.debug("audit chain checked")
+        session = db.session()
+        head = recorded_head(session)
+        rows = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=1000))
+        problem = verify(iter(rows), head)
     if problem:
         click.echo(f"audit chain broken at {problem}")
         raise SystemExit(1)

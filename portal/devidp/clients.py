@@ -73,7 +73,7 @@ def find(client_id: str) -> DevClient | None:
     settings = current_app.config["SETTINGS"]
     if client_id == settings.oidc_client_id:
         return DevClient(client_id, portal_client_secret(), ("authorization_code",),
-                         ("openid", "profile", PNR_SCOPE), web=True)
+                         ("openid", "profile", PNR_SCOPE, "portal"), web=True)
     if client_id == EHR_CLIENT_ID:
         return DevClient(EHR_CLIENT_ID, EHR_CLIENT_SECRET, ("client_credentials",), ("ingest",), web=False)
     return None

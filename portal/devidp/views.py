@@ -40,7 +40,7 @@ def discovery() -> Response:
         "id_token_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "code_challenge_methods_supported": ["S256"],
-        "scopes_supported": ["openid", "profile", PNR_SCOPE, "ingest"],
+        "scopes_supported": ["openid", "profile", PNR_SCOPE, "portal", "ingest"],
         "claims_supported": ["sub", "name", "given_name", "family_name", "acr", "sid", "auth_time",
                              settings.oidc_pnr_claim, settings.support_role_claim],
         "acr_values_supported": [LOA3],

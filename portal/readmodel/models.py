@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +105,8 @@ class Person(Base):
     deceased: Mapped[bool] = mapped_column(Boolean, default=False)
     deceased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     municipality: Mapped[str | None] = mapped_column(String(100))
+    # Set when the person signs in with a staff role: staff can never be the subject of a support session.
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @property
     def display_name(self) -> str:

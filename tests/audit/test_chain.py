@@ -19,6 +19,9 @@ def chain(make):
     for number in range(1, 6):
         record(make.session, Action.READ, actor, channel="web", subject_id="subject-1", resource=f"page-{number}")
     make.session.commit()
+    if make.session.get_bind().dialect.name == "postgresql":
+        # Tampering needs the append-only trigger out of the way, as a superuser attacker would do.
+        make.session.execute(text("SET session_replication_role = replica"))
     return make.session
 
 
@@ -83,3 +86,25 @@ def test_cli_names_the_first_broken_row(chain, app, monkeypatch):
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 1
     assert "row 4" in result.output
+
+
+def test_rows_cut_off_the_end_are_found_by_the_recorded_head(chain):
+    from portal.audit.chain import recorded_head
+
+    chain.execute(text("DELETE FROM audit_event WHERE seq >= 4"))
+    rows = iter(chain.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all())
+    problem = verify(rows, recorded_head(chain))
+    assert problem.seq == 4
+    assert "removed" in problem.problem
+
+
+def test_postgresql_refuses_update_and_delete_of_audit_rows(chain):
+    if chain.get_bind().dialect.name != "postgresql":
+        pytest.skip("the append-only trigger is PostgreSQL's")
+    from sqlalchemy.exc import DatabaseError
+
+    chain.execute(text("SET session_replication_role = DEFAULT"))
+    for statement in ("UPDATE audit_event SET resource = 'x' WHERE seq = 1", "DELETE FROM audit_event"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            chain.execute(text(statement))
+        chain.rollback()
