@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.demo.catalog import HSA_SYSTEM, ORIGIN_SYSTEM, UNIT_KIND_SYSTEM, Unit
-from portal.identity.personnummer import PERSONNUMMER_SYSTEM
+from portal.identity.personnummer import COORDINATION_DAY_OFFSET, PERSONNUMMER_SYSTEM, SAMORDNINGSNUMMER_SYSTEM
 
 Json = dict[str, Any]
 SENSITIVITY = "https://portal.example/fhir/CodeSystem/sensitivity"
@@ -40,8 +40,13 @@ def meta(updated: str, *labels: str) -> Json:
     return result
 
 
+def identity_system(number: str) -> str:
+    """Samordningsnummer carry the day of birth plus 60; they have their own system."""
+    return SAMORDNINGSNUMMER_SYSTEM if int(number[6:8]) > COORDINATION_DAY_OFFSET else PERSONNUMMER_SYSTEM
+
+
 def pnr_ref(number: str) -> Json:
-    return {"identifier": {"system": PERSONNUMMER_SYSTEM, "value": number}}
+    return {"identifier": {"system": identity_system(number), "value": number}}
 
 
 def organization(unit: Unit, address: str, phone: str, updated: str) -> Json:

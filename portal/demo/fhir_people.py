@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.demo.catalog import HSA_SYSTEM, Unit
-from portal.demo.fhir import EXT, TERM, Json, meta
+from portal.demo.fhir import EXT, TERM, Json, identity_system, meta, pnr_ref
 from portal.identity.personnummer import PERSONNUMMER_SYSTEM, SAMORDNINGSNUMMER_SYSTEM
 
 REPRESENTATIVE_SYSTEM = "https://portal.example/fhir/CodeSystem/representative"
@@ -53,7 +53,7 @@ def related_person(rid: str, child: Json, proxy_number: str, proxy_name: tuple[s
         "coding": [{"system": REPRESENTATIVE_SYSTEM, "code": kind}]}
     resource: Json = {
         "resourceType": "RelatedPerson", "id": rid, "meta": meta(updated), "active": True, "patient": child,
-        "identifier": [{"system": PERSONNUMMER_SYSTEM, "value": proxy_number}],
+        "identifier": [{"system": identity_system(proxy_number), "value": proxy_number}],
         "relationship": [relationship], "name": [{"given": [proxy_name[0]], "family": proxy_name[1]}],
         "period": {"start": start},
     }
@@ -99,7 +99,7 @@ def consent_seal(rid: str, patient: Json, unit: Unit, when: str) -> Json:
 
 
 def consent_guardian_block(rid: str, patient: Json, guardian_number: str, when: str) -> Json:
-    actor = {"identifier": {"system": PERSONNUMMER_SYSTEM, "value": guardian_number}}
+    actor = pnr_ref(guardian_number)
     return _consent(rid, patient, "guardian-block", "Vårdnadshavare spärrad", actor, when)
 
 

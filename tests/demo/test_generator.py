@@ -95,3 +95,25 @@ def test_volumes_average_about_120_entries_10_appointments_and_one_care_plan_per
     assert 95 < journal / persons < 145
     assert 7 < counts["Appointment"] / persons < 13
     assert 0.7 < counts["CarePlan"] / persons < 1.3
+
+
+def _identifiers(value):  # type: ignore[no-untyped-def]
+    if isinstance(value, dict):
+        if "system" in value and "value" in value and value["system"].startswith("urn:oid:1.2.752.129.2.1.3"):
+            yield value
+        for item in value.values():
+            yield from _identifiers(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _identifiers(item)
+
+
+def test_samordningsnummer_are_always_named_with_their_own_system():
+    coordination = 0
+    for _, resource in generate(800, 3, TODAY):
+        for ident in _identifiers(resource):
+            is_coordination = int(ident["value"][6:8]) > 60
+            coordination += is_coordination
+            expected = "urn:oid:1.2.752.129.2.1.3.3" if is_coordination else "urn:oid:1.2.752.129.2.1.3.1"
+            assert ident["system"] == expected
+    assert coordination > 0
