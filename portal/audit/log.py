@@ -23,6 +23,7 @@ class Action:
     SWITCH = "switch"
     SUPPORT_START = "support_start"
     SUPPORT_END = "support_end"
+    SUPPORT_CODE = "support_code"
     CANCEL_REQUEST = "cancel_request"
 
 

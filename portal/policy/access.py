@@ -22,6 +22,7 @@ from portal.readmodel.models import (
     Relationship,
     RelationshipKind,
 )
+from portal.support.models import SupportSession
 
 
 class NotFound(LookupError):
@@ -181,3 +182,30 @@ def require(viewer: Viewer, area: str) -> Viewer:
 
 def for_channel(viewer: Viewer, channel: str) -> Viewer:
     return replace(viewer, channel=channel)
+
+
+def viewer_for_support(
+    session: Session, actor: Actor, support: SupportSession, agent_sub: str, settings: Settings, now: datetime,
+) -> Viewer:
+    """The citizen's view for a support agent, re-checked on every request: role, grant, expiry, subject.
+
+    Raises NotFound when any of it no longer holds; the caller ends the support context.
+    """
+    if "support" not in actor.roles or support.agent_sub != agent_sub:
+        raise NotFound()
+    if support.ended_at is not None or now >= support.expires_at:
+        raise NotFound()
+    person = session.get(Person, support.person_id)
+    if person is None or not may_be_supported(person, actor):
+        raise NotFound()
+    areas = self_areas(person.birth_date, now, settings) - {Area.ACCESS_LOG}
+    return Viewer(
+        actor, subject_of(person), Mode.SUPPORT, frozenset(areas), now, "web",
+        support_session_id=support.id, read_only=True,
+    )
+
+
+def may_be_supported(person: Person, agent: Actor) -> bool:
+    """Support staff, other staff, protected identities and the deceased are never a support subject."""
+    is_self = agent.person_id is not None and agent.person_id == person.id
+    return not (person.is_staff or person.protected_identity or person.deceased or is_self)
