@@ -77,7 +77,7 @@ def _register(name: str, iss: str) -> OidcClient:
         client_secret=secret,
         server_metadata_url=f"{iss}/.well-known/openid-configuration",
         client_kwargs={"scope": " ".join(settings.oidc_scopes), "code_challenge_method": "S256",
-                       "token_endpoint_auth_method": "client_secret_basic"},
+                       "token_endpoint_auth_method": "client_secret_basic"},  # nosec B105 - a method name
     )
     if not settings.oidc_issuer:
         from portal.devidp.transport import WsgiAdapter

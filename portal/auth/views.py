@@ -16,6 +16,7 @@ from requests import RequestException
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.validators import ValidationError
 
+from portal.audit.hooks import sign_in_refused
 from portal.auth import provider
 from portal.auth.identity import SignInRefused, claims_with_userinfo, session_record
 from portal.auth.provider import ProviderUnavailable
@@ -106,6 +107,7 @@ def _identity(pending: dict[str, Any]) -> dict[str, Any]:
 
 def failure(reason: str, status: int) -> tuple[str, int]:
     """The error page, with any session of this browser ended."""
+    sign_in_refused(reason)
     logout_user()
     session.clear()
     message = pick(TEXTS, reason if reason in TEXTS["sv"] else "failed")

@@ -52,7 +52,7 @@ def household_items(household: list[Person], clock: Clock, seed: int, specials: 
     for person in household:
         yield from _relationships(person, clock)
     for person in household:
-        rng = random.Random(f"{seed}:{person.rid}")  # noqa: S311 - demo data, not security
+        rng = random.Random(f"{seed}:{person.rid}")  # noqa: S311  # nosec B311 - demo data, not security
         yield from person_record(person, clock, rng, specials)
 
 

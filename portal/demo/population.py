@@ -99,7 +99,7 @@ class Population:
         """Random households until ``persons`` people are made (the last household may be cut short)."""
         made = index = 0
         while made < persons:
-            rng = random.Random(self.seed * 1_000_003 + index)  # noqa: S311 - demo data, not security
+            rng = random.Random(self.seed * 1_000_003 + index)  # noqa: S311  # nosec B311 - demo data, not security
             members = self._household(rng, index)[: persons - made]
             for member in members:  # a guardian or representative cut away with the rest stays away
                 member.guardians = [g for g in member.guardians if g in members]
