@@ -12,6 +12,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -79,8 +80,7 @@ def start(
         _refuse(session, agent, person, "code_invalid", audited_as="subject_not_allowed")
     grant = _redeem(session, person, code.replace(" ", "").replace("-", ""), secret, now)
     if person is None or grant is None:
-        _refuse(session, agent, person, "code_invalid")
-    assert person is not None  # for the type checker: _refuse raised otherwise
+        return _refuse(session, agent, person, "code_invalid")
     support = SupportSession(
         id=secrets.token_urlsafe(24), person_id=person.id, agent_sub=agent.sub, agent_name=agent.actor.name,
         agent_org=agent.actor.organisation or "", reason=reason[:1000], ticket_id=ticket, started_at=now,
@@ -122,7 +122,7 @@ def _redeem(session: Session, person: Person | None, code: str, secret: str, now
     return None
 
 
-def _refuse(session: Session, agent: Agent, person: Person | None, reason: str, audited_as: str = "") -> None:
+def _refuse(session: Session, agent: Agent, person: Person | None, reason: str, audited_as: str = "") -> NoReturn:
     """Audit the refusal (committed: it must outlive the error) and raise."""
     record(session, Action.REFUSED, agent.actor, channel="web", subject_id=person.public_id if person else None,
            mode="support", resource="support_session", outcome=audited_as or reason)
