@@ -1,0 +1,138 @@
+"""``make bench``: populations, HTTP cases against the floor, ingestion, rebuild, pages, a profile; see README.md.
+
+By default (about 10 minutes on the 2-core machine once populations are cached): 2 workers at 10,000 persons on
+SQLite and PostgreSQL, and 4 workers at 100,000 on PostgreSQL. ``--full`` runs every database x size x workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import ingestion, population, profile, report, runner
+from bench.cases import CASES, spec
+from bench.common import BENCH, DATA, GENERATED_ON, portal_env, sqlite_url
+from bench.credentials import samples
+from bench.http import Server, wrk
+from bench.pg import Cluster
+from bench.population import Target
+
+DEFAULT_PLAN = (("sqlite", 10_000, 2), ("postgresql", 10_000, 2), ("postgresql", 100_000, 4))
+INGEST_RESOURCES = 100_000
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--full", action="store_true", help="every database x 10k/100k x 2/4 workers")
+    parser.add_argument("--million", action="store_true", help="add 1,000,000 persons (hours to build, ~100 GB)")
+    parser.add_argument("--duration", type=float, default=20, help="seconds per HTTP case (default 20)")
+    parser.add_argument("--base", type=int, default=1000,
+                        help="persons loaded through ingestion; larger populations replicate them (default 1000)")
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), action="append", help="only these databases")
+    parser.add_argument("--skip-ingestion", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true")
+    parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--output", default=str(BENCH / "results.json"))
+    return parser.parse_args(argv)
+
+
+def plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
+    combos = [(db, size, workers) for db in ("sqlite", "postgresql") for size in sizes for workers in (2, 4)]
+    chosen = combos if args.full else [*DEFAULT_PLAN, *[c for c in combos if args.million and c[1] == 1_000_000
+                                                        and c[2] == 4]]
+    return [c for c in chosen if not args.db or c[0] in args.db]
+
+
+def main(argv: list[str]) -> int:
+    args = arguments(argv)
+    started = time.monotonic()
+    combos = plan(args)
+    cluster = Cluster().start() if any(db == "postgresql" for db, _, _ in combos) or not args.skip_ingestion else None
+    results: dict[str, Any] = {"run": _about(args), "http": [], "pages": {}, "ingestion": {}}
+    try:
+        targets = sorted({Target(db, size, min(args.base, size)) for db, size, _ in combos}, key=lambda t: t.name)
+        results["populations"] = population.ensure(targets, cluster)
+        if not args.skip_ingestion:
+            results["ingestion"] = _ingestion(cluster, args)
+        slowest: tuple[float, Any] | None = None
+        for index, (db, size, workers) in enumerate(combos):
+            target = Target(db, size, min(args.base, size))
+            url = target.url(cluster)
+            floor_db = str(target.sqlite_path()) if db == "sqlite" else cluster.dsn(target.database)  # type: ignore
+            rows, pages, people = runner.run(db, size, workers, url, floor_db, args.duration,
+                                             with_pages=not args.skip_pages and index == 0)
+            results["http"] += rows
+            results["pages"] = results["pages"] or pages
+            for row in rows:
+                if not row["case"].startswith("floor") and row.get("p50_ms") and (
+                        slowest is None or row["p50_ms"] > slowest[0]):
+                    slowest = (row["p50_ms"], (row, url, people))
+        if slowest and not args.skip_profile:
+            results["profile"] = _profile(*slowest[1])
+    finally:
+        if cluster:
+            cluster.stop()
+    results["goals"] = report.goals(results)
+    results["run"]["seconds"] = round(time.monotonic() - started)
+    with open(args.output, "w", encoding="utf-8") as handle:
+        json.dump(results, handle, indent=1, sort_keys=True, default=str)
+        handle.write("\n")
+    print(report.table(results))
+    print(report.print_goals(results["goals"]))
+    if results.get("profile"):
+        print("profile of the slowest case:", json.dumps(results["profile"], indent=1))
+    return 0
+
+
+def _ingestion(cluster: Cluster | None, args: argparse.Namespace) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for db in args.db or ("sqlite", "postgresql"):
+        if db == "sqlite":
+            path = DATA / "ingest-measure.db"
+            path.unlink(missing_ok=True)
+            found[db] = ingestion.measure(sqlite_url(path), INGEST_RESOURCES)
+            path.unlink(missing_ok=True)
+        elif cluster:
+            cluster.create("bench_ingest")
+            found[db] = ingestion.measure(cluster.url("bench_ingest"), INGEST_RESOURCES)
+            cluster.drop("bench_ingest")
+    return found
+
+
+def _profile(row: dict[str, Any], url: str, _people: list) -> dict[str, Any]:
+    case = next(c for c in CASES if c.name == row["case"])
+    seconds = 10
+    with Server("portal.wsgi:app", row["workers"], portal_env(url)) as server:
+        people = samples(runner.portal_app(url), server.base + "/dev-idp")  # tokens name this server's issuer
+        requests = spec(row["path"], case.auth, people)
+        wrk(server.base, requests, 2)
+        found = profile.record(server.process.pid, seconds, lambda: wrk(server.base, requests, seconds + 2))
+    return {"case": row["case"], "db": row["db"], "persons": row["persons"], "workers": row["workers"],
+            "seconds": seconds, **(found or {"error": "py-spy unavailable"})}
+
+
+def _about(args: argparse.Namespace) -> dict[str, Any]:
+    def version(command: list[str]) -> str:
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        except OSError:
+            return "missing"
+        return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "?"
+
+    return {"at": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
+            "python": platform.python_version(), "wrk": version(["wrk", "-v"]),
+            "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"]), "duration_s": args.duration,
+            "connections": 16, "base_persons": args.base, "generated_on": GENERATED_ON.isoformat(),
+            "full": args.full, "million": args.million}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,55 @@
+"""Paths, the bench's fixed settings, and the environment every child process (loader, gunicorn) gets."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / "data"
+PYTHON = sys.executable
+SEED = 1
+# The demo generator's "today": fixed, so a cached population stays valid (ages move slowly with the real date).
+GENERATED_ON = date(2026, 11, 1)
+# Keys opaque ids; the same across runs so cached populations and minted credentials agree.
+SECRET_KEY = "bench-only-secret-key-never-used-elsewhere-0123456789"  # noqa: S105
+# What decides whether a cached population is still valid: the code that makes and loads it.
+FINGERPRINT_PATHS = ("portal/demo", "portal/ingestion", "portal/projection", "portal/readmodel",
+                     "portal/identity", "portal/migrations/versions", "bench/population.py")
+REPLICATION_PATHS = ("bench/replicate.py",)  # only for populations larger than their base
+
+
+def fingerprint(persons: int, base: int) -> str:
+    digest = hashlib.sha256(f"{persons}|{base}|{SEED}|{GENERATED_ON}".encode())
+    for name in FINGERPRINT_PATHS + (REPLICATION_PATHS if persons != base else ()):
+        path = ROOT / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(ROOT)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def portal_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_")}
+    env.update(PORTAL_ENV="development", PORTAL_DEV_IDP="true", PORTAL_SECRET_KEY=SECRET_KEY,
+               PORTAL_DATABASE_URL=database_url)
+    return env
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run([str(Path(PYTHON).parent / "portal"), "db", "upgrade"], env=portal_env(database_url),
+                   check=True, capture_output=True)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)

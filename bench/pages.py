@@ -1,0 +1,56 @@
+"""Pages as a phone sees them: Lighthouse 12.2.3 (mobile) with Debian's Chromium, signed in by a real session.
+
+Bytes are Lighthouse's transfer sizes (compressed as sent) and requests its network request count. Lighthouse
+lives in bench/node_modules (``npm i -E lighthouse@12.2.3``, done here on first use); without npm or Chromium
+the pages are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from bench.common import BENCH, log
+
+LIGHTHOUSE_VERSION = "12.2.3"
+CHROMIUM = "/usr/bin/chromium"
+CATEGORIES = ("performance", "accessibility", "best-practices")
+
+
+def lighthouse() -> Path | None:
+    binary = BENCH / "node_modules" / ".bin" / "lighthouse"
+    if binary.exists():
+        return binary
+    if shutil.which("npm") is None:
+        return None
+    log(f"installing lighthouse@{LIGHTHOUSE_VERSION} into bench/node_modules")
+    done = subprocess.run(["npm", "i", "-E", "--no-audit", "--no-fund", f"lighthouse@{LIGHTHOUSE_VERSION}"],
+                          cwd=BENCH, capture_output=True, timeout=300, check=False)
+    return binary if done.returncode == 0 and binary.exists() else None
+
+
+def audit(url: str, cookie: str, scores: bool = True) -> dict:
+    """Scores, transfer bytes and request count of one page; {"skipped": why} when it cannot run."""
+    binary = lighthouse()
+    if binary is None:
+        return {"skipped": "npm or lighthouse unavailable"}
+    if not os.path.exists(CHROMIUM):
+        return {"skipped": "no /usr/bin/chromium"}
+    args = [str(binary), url, "--chrome-flags=--headless=new --no-sandbox --disable-gpu", "--form-factor=mobile",
+            "--output=json", "--quiet", f"--extra-headers={json.dumps({'Cookie': cookie})}"]
+    if not scores:
+        args.append("--only-categories=performance")
+    done = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False,
+                          env={**os.environ, "CHROME_PATH": CHROMIUM})
+    if done.returncode != 0 or not done.stdout.strip():
+        return {"skipped": f"lighthouse failed: {done.stderr.strip()[-300:]}"}
+    report = json.loads(done.stdout)
+    audits = report["audits"]
+    requests = audits.get("network-requests", {}).get("details", {}).get("items", [])
+    found = {"bytes": int(audits["total-byte-weight"]["numericValue"]), "requests": len(requests)}
+    if scores:
+        found.update({name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES})
+    return found

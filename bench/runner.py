@@ -1,0 +1,82 @@
+"""One combination (database, population, workers): the portal's cases, then the floor's, same gunicorn settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bench import cases, pages
+from bench.common import SECRET_KEY, log, portal_env
+from bench.credentials import Sample, samples
+from bench.http import Server, floor_env, status, wrk
+
+WARM_UP_SECONDS = 2
+
+
+def portal_app(url: str):  # type: ignore[no-untyped-def]
+    from portal import create_app
+
+    return create_app({"env": "development", "dev_idp": True, "secret_key": SECRET_KEY, "database_url": url})
+
+
+def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: float,
+        with_pages: bool) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
+    rows: list[dict[str, Any]] = []
+    found_pages: dict[str, Any] = {}
+    where = {"db": db, "persons": persons, "workers": workers}
+    with Server("portal.wsgi:app", workers, portal_env(url)) as server:
+        people = samples(portal_app(url), server.base + "/dev-idp")
+        for case in cases.CASES:
+            log(f"  {db} {persons:,} {workers}w {case.name}")
+            rows.append({**where, "case": case.name, **measure_case(server.base, case, people, seconds)})
+        if with_pages:
+            found_pages = audit_pages(server.base, people[0])
+    with Server("bench.floor:app", workers, floor_env(portal_env(url), floor_db)) as floor:
+        floors = {}
+        for name, path in cases.FLOOR_CASES.items():
+            log(f"  {db} {persons:,} {workers}w {name}")
+            load = _load(floor.base, cases.spec(path, None, people), seconds)
+            floors[name] = load
+            rows.append({**where, "case": name, "path": path, **load})
+    for row in rows:
+        case = next((c for c in cases.CASES if c.name == row["case"]), None)
+        floor_row = floors.get(case.floor) if case else None
+        if case and floor_row and "req_per_s" in row and row["req_per_s"]:
+            row["floor"] = case.floor
+            row["x_floor"] = round(floor_row["req_per_s"] / row["req_per_s"], 2)
+    return rows, found_pages, people
+
+
+def measure_case(base: str, case: cases.Case, people: list[Sample], seconds: float) -> dict[str, Any]:
+    path = first_answering(base, case.paths, case.auth, people[0])
+    if isinstance(path, dict):
+        return path
+    return {"path": path, **_load(base, cases.spec(path, case.auth, people), seconds)}
+
+
+def first_answering(base: str, paths: tuple[str, ...], auth: str, sample: Sample) -> str | dict[str, Any]:
+    """The first candidate path that answers 200 for a sample person, or why the case is skipped."""
+    answers = []
+    for path in paths:
+        code, _body = status(base + cases.fill(path, sample), cases.headers(sample, auth))
+        if code == 200:
+            return path
+        answers.append(f"{path} -> {code}")
+    return {"skipped": "route not there yet (" + ", ".join(answers) + ")"}
+
+
+def _load(base: str, spec: list[dict], seconds: float) -> dict[str, Any]:
+    wrk(base, spec, WARM_UP_SECONDS)
+    return wrk(base, spec, seconds).as_dict()
+
+
+def audit_pages(base: str, sample: Sample) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, paths in cases.PAGES.items():
+        path = first_answering(base, paths, "session", sample)
+        if isinstance(path, dict):
+            found[name] = path
+            continue
+        log(f"  lighthouse {name} ({path})")
+        found[name] = {"path": path, **pages.audit(base + cases.fill(path, sample), sample.cookie,
+                                                   scores=name != "entry")}
+    return found
