@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PORTAL_ENV ?= development
 
-.PHONY: run test lint unit e2e bench clean
+.PHONY: run test lint unit e2e bench clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	bash .ci/with-postgres $(BIN)/python -m bench
+
+# After changing strings: extract, merge into the Swedish catalog, translate the new entries, compile (commit both).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
+	  -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l sv --no-location \
+	  --ignore-obsolete --width 120
+	$(BIN)/pybabel compile -d portal/translations
+	rm portal/translations/messages.pot
 
 clean:
 	rm -rf $(VENV) instance

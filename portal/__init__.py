@@ -49,7 +49,7 @@ def _local_secret(instance_path: str) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import api, auth, db, devidp, errors, i18n, web
+    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, web
     from portal.audit import hooks as audit_hooks
     from portal.ingestion import http as ingest_http
 
@@ -59,6 +59,8 @@ def _init_extensions(app: Flask) -> None:
     devidp.init_app(app)
     ingest_http.init_app(app)
     web.init_app(app)
+    pages.init_app(app)
     api.init_app(app)
+    csrf.init_app(app)
     errors.init_app(app)
     audit_hooks.init_app(app)

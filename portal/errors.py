@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.journal.queries import BadFilter
@@ -65,7 +66,20 @@ def not_found(_error: NotFound) -> Response | tuple[str, int]:
 def forbidden(error: Forbidden) -> Response | tuple[str, int]:
     if wants_problem_json():
         return problem(403, "Forbidden", "This part of the record is not open to you.", reason=error.reason)
-    return render_template("errors/error.html", status=403, title="Forbidden", reason=error.reason), 403
+    return render_template("errors/error.html", status=403, title="Forbidden", reason=forbidden_text(error.reason)), 403
+
+
+def forbidden_text(reason: str) -> str:
+    """Why, in the user's words: the age rules name the age at which the part opens."""
+    settings = current_app.config["SETTINGS"]
+    if reason == "age:journal":
+        return gettext("Your journal opens when you turn %(age)s. Until then you can see your appointments and "
+                       "care plans here.", age=settings.self_journal_age)
+    if reason.startswith("age:"):
+        return gettext("This part opens when you turn %(age)s.", age=settings.self_appointments_age)
+    if reason == "cancel_not_allowed":
+        return gettext("This appointment cannot be cancelled here. Please contact the unit.")
+    return gettext("This part of the record is not open to you.")
 
 
 def bad_filter(error: BadFilter) -> Response | tuple[str, int]:

@@ -18,7 +18,7 @@ __all__ = ["current_user", "init_app", "login_required", "role_required", "rotat
 def init_app(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
-    from portal.auth import home, logfilter, provider, sessions, users, views
+    from portal.auth import logfilter, provider, sessions, users, views
 
     # authlib logs the PKCE code_verifier at debug level; keep it out of any log.
     logging.getLogger("authlib").setLevel(max(logging.getLogger("authlib").level, logging.INFO))
@@ -27,5 +27,4 @@ def init_app(app: Flask) -> None:
     users.init_app(app)
     provider.init_app(app)
     app.register_blueprint(views.blueprint)
-    app.register_blueprint(home.blueprint)
     app.jinja_env.globals.setdefault("csrf_token", generate_csrf)

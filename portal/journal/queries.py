@@ -232,3 +232,17 @@ def detail(row: JournalEntry, series: tuple[SeriesPoint, ...]) -> EntryDetail:
         reference_high=row.reference_high, reference_text=row.reference_text, sealed=row.sealed,
         details=row.details or {}, series=series,
     )
+
+
+def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tuple[str, str]]:
+    """(HSA-id, name) of the units and care providers behind the entries the viewer may see: the unit filter's
+    choices. Names only, no content; the page that shows them audits its own read."""
+    require(viewer, Area.JOURNAL)
+    ids = select(JournalEntry.unit_id).where(visible_entries(viewer, settings)).union(
+        select(JournalEntry.provider_id).where(visible_entries(viewer, settings))
+    ).subquery()
+    rows = session.execute(
+        select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
+        .order_by(Organisation.name)
+    )
+    return [(hsa_id, name) for hsa_id, name in rows]

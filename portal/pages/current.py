@@ -1,0 +1,146 @@
+"""The current viewer of every signed-in page, decided again from the database on each request.
+
+Every page blueprint is made by ``page_blueprint``, whose ``before_request`` signs the visitor in if needed and asks
+the policy (``viewer_for``) who looks at whom, so a blocked guardian or a birthday takes effect on the next request
+and no page can skip the decision. The decision begins the request's transaction; ``read`` continues it, so the
+decision, the read and its audit row commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from portal import clock, db
+from portal.audit.log import Action, record
+from portal.auth.actor import actor_from_session
+from portal.auth.sessions import rotate_session
+from portal.auth.users import current_user
+from portal.policy.access import NotFound, proxy_grants, self_areas, viewer_for
+from portal.policy.viewer import Actor, Area, Mode, Viewer
+from portal.readmodel.models import Person
+
+ACTING_FOR = "acting_for"  # the subject's public id; absent means the user themself
+HIDE_RECENT = "hide_recent"  # the 14-day choice of this login; absent means not asked yet
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One person the user may look at: themself, or someone they act for."""
+
+    id: str
+    name: str
+    given_name: str
+    mode: str
+    areas: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Current:
+    actor: Actor
+    viewer: Viewer | None  # None for users with no person row (staff, people with no records yet)
+    choices: tuple[Choice, ...]
+    hide_recent: bool | None
+
+    @property
+    def acting_for_other(self) -> bool:
+        return self.viewer is not None and self.viewer.mode != Mode.SELF
+
+    @property
+    def me(self) -> Choice | None:
+        return next((choice for choice in self.choices if choice.mode == Mode.SELF), None)
+
+    @property
+    def subject(self) -> Choice | None:
+        wanted = self.viewer.subject.public_id if self.viewer else None
+        return next((choice for choice in self.choices if choice.id == wanted), None)
+
+    def shows(self, area: str) -> bool:
+        """Whether the menu offers ``area``: what the viewer may read; the journal always to oneself (it explains
+        the age rule when it is not open yet)."""
+        if self.viewer is None:
+            return area != Area.ACCESS_LOG
+        if area == Area.JOURNAL and self.viewer.mode == Mode.SELF:
+            return True
+        return self.viewer.may(area)
+
+
+def page_blueprint(name: str, import_name: str, url_prefix: str | None = None) -> Blueprint:
+    """A blueprint whose every view runs after the viewer is decided, and is never cached."""
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+    blueprint.before_request(decide)
+    blueprint.after_request(_no_store)
+    return blueprint
+
+
+def current() -> Current:
+    return g.current  # type: ignore[no-any-return]
+
+
+def settings():  # type: ignore[no-untyped-def]
+    return current_app.config["SETTINGS"]
+
+
+def decide() -> Response | None:
+    """Sign-in first; then who looks at whom, or back to one's own record if that is no longer allowed."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    tx, now = db.session(), clock.now()
+    actor = actor_from_session()
+    me = tx.get(Person, actor.person_id) if actor.person_id else None
+    hide_recent = session.get(HIDE_RECENT)
+    wanted = session.get(ACTING_FOR) or (me.public_id if me else None)
+    viewer = None
+    if wanted:
+        try:
+            viewer = viewer_for(tx, actor, wanted, settings(), now, "web", hide_recent=bool(hide_recent))
+        except NotFound:
+            if session.get(ACTING_FOR):
+                return _back_to_self(tx, actor, wanted)
+    g.current = Current(actor, viewer, _choices(tx, me, now), hide_recent)
+    return None
+
+
+def _choices(tx: Session, me: Person | None, now) -> tuple[Choice, ...]:  # type: ignore[no-untyped-def]
+    if me is None or me.deceased:
+        return ()
+    mine = Choice(me.public_id, me.display_name, me.given_name, Mode.SELF, self_areas(me.birth_date, now, settings()))
+    others = [
+        Choice(person.public_id, person.display_name, person.given_name, grant.mode, grant.areas)
+        for person, grant in proxy_grants(tx, me, settings(), now)
+    ]
+    return (mine, *others)
+
+
+def _back_to_self(tx: Session, actor: Actor, lost: str) -> Response:
+    """The right to act for ``lost`` ended (blocked, a birthday, a protected identity): one's own record again."""
+    record(tx, Action.REFUSED, actor, channel="web", subject_id=lost, resource="act_for", outcome="ended")
+    tx.commit()
+    session.pop(ACTING_FOR, None)
+    rotate_session()
+    flash(_("You can no longer view that person's information. You now see your own."), "notice")
+    return redirect(url_for("home.start"))
+
+
+def read(work: Callable[[Session, Viewer], T], default: T | None = None) -> T:
+    """Read and audit in the request's transaction; with no viewer, ``default`` (a list page) or 404 (a detail)."""
+    viewer = current().viewer
+    if viewer is None:
+        if default is None:
+            raise NotFound()
+        return default
+    with db.transaction() as tx:
+        return work(tx, viewer)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
