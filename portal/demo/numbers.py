@@ -11,10 +11,9 @@ Why these should not belong to real people, and what we can and cannot promise:
   *every* date with *every* serial in 980-999 is on that list. So the honest guarantee is weaker than
   "reserved": the demo follows the test-number convention, and any real collision needs someone born on that
   day to have received one of the last twenty serials of the day, which happens rarely.
-- Demo numbers never leave a demo database: ``portal demo`` refuses nothing by itself, so never run it against
-  production data. A region that wants the strict guarantee replaces ``SERIALS`` by loading the published
-  test-number list (a plain text file) and drawing from it instead; the allocator only needs "free serials for
-  a date".
+- ``portal demo`` refuses to run when ``PORTAL_ENV=production``, so demo numbers stay in demo databases.
+  A region that wants the strict guarantee replaces ``SERIALS`` by the published test-number list (a plain
+  text file) and draws from it instead; the allocator only needs "free serials for a date".
 - Samordningsnummer (day + 60) are given to about one percent, as for people not registered in Sweden.
 
 The allocator is deterministic: numbers depend only on the order of requests, never on a clock or a hash seed.
