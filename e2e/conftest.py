@@ -5,20 +5,20 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from portal import create_app, db
-from portal.demo.personas import PERSONAS
+from portal import clock, create_app
+from portal.demo.commands import run
+from portal.identity.age import swedish_today
 from portal.migrations import upgrade
-from portal.readmodel.models import Person
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SECRET = "e2e-secret-key-that-is-long-enough-0123456789"
+DEMO_PERSONS = 20  # random persons besides the personas: enough for real pages, quick to load
 
 
 @pytest.fixture(scope="session")
@@ -32,13 +32,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _add_personas() -> None:
-    today = date.today()
-    with db.transaction() as tx:
-        for persona in PERSONAS:
-            tx.add(Person(personnummer=persona.personnummer(today), given_name=persona.given_name,
-                          family_name=persona.family_name, birth_date=persona.birth_date(today),
-                          protected_identity=persona.protected_identity, deceased=persona.deceased))
+def _load_demo() -> None:
+    """The personas with their full records, and a few random households, through the one ingestion path."""
+    counts = run(DEMO_PERSONS, 1, swedish_today(clock.now()), None)
+    assert counts["quarantined"] == 0, counts
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +46,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app({"env": "development", "secret_key": SECRET, "database_url": url, "dev_idp": True,
                       "oidc_issuer": ""})
     with app.app_context():
-        _add_personas()
+        _load_demo()
     port = _free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

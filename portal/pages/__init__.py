@@ -6,6 +6,8 @@ reads through the same queries as the API.
 
 from __future__ import annotations
 
+import mimetypes
+
 from flask import Flask, g
 from flask_babel import format_decimal
 
@@ -17,6 +19,7 @@ BLUEPRINTS = (start.blueprint, journal.blueprint, appointments.blueprint, carepl
 
 
 def init_app(app: Flask) -> None:
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     for name, table in FILTERS.items():
