@@ -49,11 +49,12 @@ def _local_secret(instance_path: str) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, web
+    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, security, web
     from portal.audit import hooks as audit_hooks
     from portal.ingestion import http as ingest_http
 
     db.init_app(app)
+    security.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     devidp.init_app(app)

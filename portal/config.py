@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -92,6 +93,7 @@ class Settings:
     oidc_pnr_claim: str = PNR_CLAIM
     support_role_claim: str = "portal_roles"
     support_role_value: str = "support"
+    support_organisation: str = "Invånarservice"
     api_audience: str = "portal-api"
     api_scope: str = "portal"
     dev_idp: bool = False
@@ -119,6 +121,9 @@ class Settings:
     max_request_bytes: int = 1024 * 1024
     cors_origins: tuple[str, ...] = _setting((), "list")
     trusted_proxy_count: int = 0
+    # Rate limits: a storage every worker shares (redis://, memcached://, ...); empty means memory:// outside
+    # production, where each worker would count alone. See docs/production.md.
+    ratelimit_storage_url: str = ""
 
     @property
     def is_development(self) -> bool:
@@ -141,8 +146,13 @@ class Settings:
 
     def check(self) -> None:
         """Refuse combinations that are unsafe, above all in production."""
-        if self.env != "production":
-            return
+        problems = [found for origin in self.cors_origins if (found := _origin_problem(origin, self.env))]
+        if self.env == "production":
+            problems.extend(self._production_problems())
+        if problems:
+            raise ConfigError("; ".join(problems))
+
+    def _production_problems(self) -> list[str]:
         problems = []
         if len(self.secret_key) < 32:
             problems.append("PORTAL_SECRET_KEY must be set to at least 32 characters in production")
@@ -152,8 +162,24 @@ class Settings:
             problems.append("PORTAL_DEBUG must be off in production")
         if not self.oidc_issuer.startswith("https://"):
             problems.append("PORTAL_OIDC_ISSUER must be an https:// URL in production")
-        if problems:
-            raise ConfigError("; ".join(problems))
+        if not self.ratelimit_storage_url or self.ratelimit_storage_url.startswith("memory:"):
+            problems.append("PORTAL_RATELIMIT_STORAGE_URL must name a storage every worker shares in production "
+                            "(redis://, memcached://, ...)")
+        return problems
+
+
+# scheme://host[:port], nothing more: no path, no wildcard, no "null" (sandboxed frames and file: pages send it).
+_ORIGIN = re.compile(r"^(https?)://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$")
+
+
+def _origin_problem(origin: str, env: str) -> str | None:
+    """Why a PORTAL_CORS_ORIGINS entry is refused, or None."""
+    match = _ORIGIN.match(origin)
+    if match is None:
+        return f"PORTAL_CORS_ORIGINS: {origin!r} is not an origin (scheme://host[:port]; no null, no wildcards)"
+    if env == "production" and match.group(1) != "https":
+        return f"PORTAL_CORS_ORIGINS: {origin!r} must be https:// in production"
+    return None
 
 
 def _parse_one(name: str, raw: str, item: Any) -> Any:

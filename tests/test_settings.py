@@ -42,11 +42,12 @@ def test_malformed_delays_name_the_variable():
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, message):
-    safe = {"secret_key": "x" * 40, "oidc_issuer": "https://idp.example"}
+    safe = {"secret_key": "x" * 40, "oidc_issuer": "https://idp.example", "ratelimit_storage_url": "redis://r:6379"}
     with pytest.raises(ConfigError, match=message):
         Settings.from_env({"PORTAL_ENV": "production"}, **{**safe, **overrides})
 
 
 def test_production_starts_with_safe_settings():
-    settings = Settings.from_env({"PORTAL_ENV": "production"}, secret_key="x" * 40, oidc_issuer="https://idp.example")
+    settings = Settings.from_env({"PORTAL_ENV": "production"}, secret_key="x" * 40, oidc_issuer="https://idp.example",
+                                 ratelimit_storage_url="redis://r:6379")
     assert settings.env == "production"

@@ -11,6 +11,7 @@ from flask import session
 from portal import clock
 from portal.auth import rotate_session
 from portal.auth.sessions import DEV_COOKIE
+from portal.security.routes import RULES, Access
 from tests.auth.conftest import has_session, session_token
 
 
@@ -83,7 +84,9 @@ def test_sign_in_issues_a_new_session_id(client, start_login, sign_in):
     assert client.get("/start").status_code == 302
 
 
-def test_rotate_session_changes_the_id_and_keeps_the_data(app, client, sign_in):
+def test_rotate_session_changes_the_id_and_keeps_the_data(app, client, sign_in, monkeypatch):
+    monkeypatch.setitem(RULES, "rotate", Access.PAGE)  # deny by default: a view needs a declared rule
+
     @app.get("/test-rotate")
     def rotate() -> str:
         session["mode"] = "guardian"
