@@ -46,7 +46,7 @@ bench: $(STAMP)
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
 	  -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l sv --no-location \
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -l sv \
 	  --ignore-obsolete --width 120
 	$(BIN)/pybabel compile -d portal/translations
 	rm portal/translations/messages.pot

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import close_all_sessions
@@ -47,11 +47,19 @@ def app_config(database_url: str, tmp_path) -> dict:
 def app(app_config: dict) -> Iterator[Flask]:
     application = create_app(app_config)
     application.config["TESTING"] = True
+    application.before_request(_fresh_request_globals)
     with application.app_context():
         yield application
         close_all_sessions()
         _empty_tables()
     application.extensions["db_engine"].dispose()
+
+
+def _fresh_request_globals() -> None:
+    # The fixture keeps one app context for the whole test, so ``g`` outlives requests; in production every
+    # request has its own. Drop what extensions cache per request, or two test clients share a CSRF token.
+    for name in ("csrf_token", "_login_user"):
+        g.pop(name, None)
 
 
 def _empty_tables() -> None:

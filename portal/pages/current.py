@@ -25,6 +25,7 @@ from portal.auth.users import current_user
 from portal.policy.access import NotFound, proxy_grants, self_areas, viewer_for
 from portal.policy.viewer import Actor, Area, Mode, Viewer
 from portal.readmodel.models import Person
+from portal.support import web as support_web
 
 ACTING_FOR = "acting_for"  # the subject's public id; absent means the user themself
 HIDE_RECENT = "hide_recent"  # the 14-day choice of this login; absent means not asked yet
@@ -93,6 +94,8 @@ def decide() -> Response | None:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     tx, now = db.session(), clock.now()
+    if support_web.in_support():
+        return _decide_support()
     actor = actor_from_session()
     me = tx.get(Person, actor.person_id) if actor.person_id else None
     hide_recent = session.get(HIDE_RECENT)
@@ -105,6 +108,15 @@ def decide() -> Response | None:
             if session.get(ACTING_FOR):
                 return _back_to_self(tx, actor, wanted)
     g.current = Current(actor, viewer, _choices(tx, me, now), hide_recent)
+    return None
+
+
+def _decide_support() -> Response | None:
+    """An agent in a support session sees the citizen's view, decided again by the policy on every request."""
+    viewer = support_web.support_viewer()
+    if viewer is None:
+        return redirect(url_for("support.console"))
+    g.current = Current(viewer.actor, viewer, (), False)
     return None
 
 
