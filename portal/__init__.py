@@ -52,6 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import api, auth, csrf, db, devidp, errors, i18n, pages, security, web
     from portal.audit import hooks as audit_hooks
     from portal.ingestion import http as ingest_http
+    from portal.support import web as support_web
 
     db.init_app(app)
     security.init_app(app)
@@ -65,3 +66,4 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     errors.init_app(app)
     audit_hooks.init_app(app)
+    support_web.init_app(app)
