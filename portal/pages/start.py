@@ -15,7 +15,7 @@ from portal.careplans.queries import follow_ups_due
 from portal.identity.age import swedish_today
 from portal.journal.queries import JournalFilters, list_entries
 from portal.pages.current import HIDE_RECENT, page_blueprint, read, settings
-from portal.policy.viewer import Area, Viewer
+from portal.policy.viewer import Area, Mode, Viewer
 from portal.policy.visibility import hidden_counts
 
 blueprint = page_blueprint("home", __name__)
@@ -34,9 +34,10 @@ def _overview(tx: Session, viewer: Viewer) -> dict[str, Any]:
     appointments = upcoming_appointments(tx, viewer, settings(), limit=3)
     plans = follow_ups_due(tx, viewer, settings(), until)
     record_read(tx, viewer, "start", [a.id for a in appointments] + [p.id for p in plans])
-    entries = list_entries(tx, viewer, settings(), JournalFilters(), limit=5).entries \
-        if viewer.may(Area.JOURNAL) else []
-    return {"appointments": appointments, "plans": plans, "entries": entries,
+    # One's own newest entries wait for the 14-day choice: fresh results are not shown before it is made.
+    newest = viewer.may(Area.JOURNAL) and (viewer.mode != Mode.SELF or session.get(HIDE_RECENT) is not None)
+    entries = list_entries(tx, viewer, settings(), JournalFilters(), limit=5).entries if newest else []
+    return {"appointments": appointments, "plans": plans, "entries": entries, "newest": newest,
             "hidden": hidden_counts(tx, viewer, settings()), "follow_up_until": until}
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
-from tests.web.conftest import ids_in
+from tests.web.conftest import ids_in, post
 
 PAGES = ["/start", "/journal", "/appointments", "/care-plans", "/access-log"]
 
@@ -38,6 +38,8 @@ def test_pages_are_swedish_first_and_english_on_request(client, login, anna, pat
 
 def test_start_shows_next_appointments_newest_entries_and_follow_ups(client, login, anna):
     login(anna)
+    assert "Nytt provsvar" not in client.get("/start").get_data(as_text=True)  # not before the 14-day choice
+    post(client, "/start/hide-recent", {"hide": "0"})
     page = client.get("/start").get_data(as_text=True)
     assert "Välkommen, Anna Lindqvist" in page
     assert "Provtagning" in page and "Videobesök" in page and "Hembesök" not in page
@@ -57,8 +59,6 @@ def test_the_14_day_choice_is_asked_and_hides_recent_entries(client, login, anna
     login(anna)
     page = client.get("/start").get_data(as_text=True)
     assert "Vill du se anteckningar som är nyare än 14 dagar?" in page
-    from tests.web.conftest import post
-
     assert post(client, "/start/hide-recent", {"hide": "1"}).status_code == 302
     page = client.get("/start").get_data(as_text=True)
     assert "Nytt provsvar" not in page and "Hemtjänstinsats" not in page
