@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Flask, render_template
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
 from portal.errors import http_error
 
@@ -17,11 +19,28 @@ OPENAPI_INFO = {
 }
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
 class PortalApi(Api):
     """flask-smorest, with errors answered as problem details (and HTML pages left to the site)."""
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
         return http_error(error)
+
+    def _register_responses(self) -> None:
+        """Document every error (422 from argument parsing among them) as the problem details it is."""
+        from portal.api.schemas import ProblemSchema
+
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = ProblemSchema
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": ProblemSchema}
+        prepare_response(default, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, default, lazy=True)
 
 
 api = PortalApi()

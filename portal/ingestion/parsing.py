@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +56,8 @@ def parse_document(raw: bytes, origin: str, max_bytes: int) -> Item:
         return Rejection("not-json", f"nested deeper than {MAX_DEPTH} levels", _keep(raw), origin)
     if _too_deep(document):
         return Rejection("not-json", f"nested deeper than {MAX_DEPTH} levels", _keep(raw), origin)
+    if _unstorable_text(document):
+        return Rejection("not-json", "a string holds NUL or a lone surrogate (\\u escapes)", _keep(raw), origin)
     return Parsed(document, origin)
 
 
@@ -129,5 +132,25 @@ def _too_deep(document: Any) -> bool:
     return False
 
 
+# JSON escapes can spell characters no database text column takes: NUL (PostgreSQL) and lone UTF-16 surrogates
+# (not encodable as UTF-8). A valid surrogate pair is decoded by json.loads into one character and passes.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable_text(document: Any) -> bool:
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def _keep(raw: bytes) -> str:
-    return raw[:PAYLOAD_KEEP].decode("utf-8", errors="replace")
+    return raw[:PAYLOAD_KEEP].decode("utf-8", errors="replace").replace("\x00", "\ufffd")

@@ -88,6 +88,8 @@ def _common(resource: dict[str, Any], kind: str) -> list[Problem]:
         return [Problem("missing-element", f"{kind}.id", "id is required")]
     if not isinstance(rid, str) or not ID_PATTERN.match(rid):
         return [Problem("invalid-value", f"{kind}.id", "id must be 1-64 of A-Z, a-z, 0-9, '-' and '.'")]
+    if resource.get("meta") is not None and not isinstance(resource["meta"], dict):
+        return [Problem("invalid-value", f"{kind}.meta", "meta must be an object")]
     version = get(resource, "meta", "versionId")
     if version is not None and (not isinstance(version, str) or not ID_PATTERN.match(version)):
         return [Problem("invalid-value", f"{kind}.meta.versionId", "versionId must be an id")]
