@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.security import cors, headers, limits, proxy, routes, sizes
+from portal.security import cors, headers, limits, logs, proxy, routes, sizes
 
 
 def init_app(app: Flask) -> None:
@@ -18,3 +18,4 @@ def init_app(app: Flask) -> None:
     cors.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
+    logs.init_app(app)
