@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request, session
 
 from portal.auth.sessions import DatabaseSessionInterface
-from portal.auth.users import current_user
 
 HSTS = "max-age=63072000; includeSubDomains"
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
@@ -57,7 +56,7 @@ def signed_in() -> bool:
     cookie = interface.cookie_name(current_app) if isinstance(interface, DatabaseSessionInterface) else ""
     if request.headers.get("Authorization") or (cookie and cookie in request.cookies):
         return True
-    return bool(session) or bool(current_user.is_authenticated)
+    return bool(session)  # a signed-in session, or one being made (sign-in in progress): both get a cookie
 
 
 def add_headers(response: Response, form_targets: str, production: bool) -> Response:

@@ -17,11 +17,10 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, request, session
 from flask_limiter import Limit, Limiter, RateLimitExceeded
 from limits.errors import ConfigurationError
 
-from portal.auth.users import current_user
 from portal.config import ConfigError
 from portal.security.answers import refuse
 
@@ -48,9 +47,9 @@ def client_key() -> str:
 
 
 def user_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
-    return client_key()
+    # From the session itself: this hook runs before flask-login's per-request reset of its cached user.
+    user = session.get("_user_id") if session.get("auth") else None
+    return f"user:{user}" if user else client_key()
 
 
 def storage_url(settings) -> str:  # type: ignore[no-untyped-def]

@@ -29,3 +29,18 @@ def url_for_rule(rule, value: str = "nonexistent-id") -> str:
 def _empty_tables_afterwards(app):
     """Tests here build extra apps on the same database; the ``app`` fixture's teardown empties it after each."""
     yield
+
+
+@pytest.fixture
+def login_as():
+    from portal import clock, db
+
+    def sign_in(client, person, roles=()):
+        with client.session_transaction() as session:
+            session["auth"] = {"sub": f"sub-{person.public_id}", "person_id": person.public_id,
+                               "name": person.display_name, "roles": list(roles), "login_at": clock.now().isoformat()}
+            session["_user_id"] = person.public_id
+            session["_fresh"] = True
+        db.session().commit()
+
+    return sign_in

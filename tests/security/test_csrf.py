@@ -29,21 +29,6 @@ def _browser(app, login_as, person, roles=()):
     return client
 
 
-@pytest.fixture
-def login_as():
-    from portal import clock, db
-
-    def sign_in(client, person, roles=()):
-        with client.session_transaction() as session:
-            session["auth"] = {"sub": f"sub-{person.public_id}", "person_id": person.public_id,
-                               "name": person.display_name, "roles": list(roles), "login_at": clock.now().isoformat()}
-            session["_user_id"] = person.public_id
-            session["_fresh"] = True
-        db.session().commit()
-
-    return sign_in
-
-
 def _form_posts(app):
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and RULES.get(rule.endpoint) in FORM_KINDS and rule.endpoint not in MACHINE_POSTS:
