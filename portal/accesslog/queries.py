@@ -7,7 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
 from sqlalchemy.orm import Session
 
 from portal.audit.log import Action, record_read
@@ -45,7 +45,9 @@ def access_log(
     """Newest first. Only the subject themself may read it (not proxies, not support)."""
     require(viewer, Area.ACCESS_LOG)
     query = select(AuditEvent).where(
-        AuditEvent.subject_id == viewer.subject.public_id, AuditEvent.action.in_(SHOWN_ACTIONS)
+        AuditEvent.subject_id == viewer.subject.public_id, AuditEvent.action.in_(SHOWN_ACTIONS),
+        # Reading one's own log is audited like any read, but listing it would fill the log with itself.
+        not_(and_(AuditEvent.resource == "access_log", AuditEvent.mode == "self")),
     )
     if period_from:
         query = query.where(AuditEvent.occurred_at >= start_of_day(period_from))

@@ -19,6 +19,8 @@ from portal.readmodel.models import Appointment, CancelRequest
 from portal.readmodel.provenance import Provenance, provenance_of
 
 CANCELLABLE = ("booked", "pending", "proposed")
+# Still listed with their status on the appointments page, but never as "your next appointments".
+NOT_HAPPENING = ("cancelled", "noshow", "entered-in-error")
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,8 @@ def upcoming_appointments(
     if not viewer.may(Area.APPOINTMENTS):
         return []
     rows = session.scalars(
-        select(Appointment).where(visible_appointments(viewer, settings), Appointment.start >= viewer.now)
+        select(Appointment).where(visible_appointments(viewer, settings), Appointment.start >= viewer.now,
+                                  Appointment.status.not_in(NOT_HAPPENING))
         .options(joinedload(Appointment.unit), joinedload(Appointment.provider))
         .order_by(Appointment.start, Appointment.id).limit(limit)
     ).all()

@@ -172,3 +172,22 @@ def test_access_log_shows_who_read_the_record(client, login, anna):
     assert [(entry["actor"], entry["what"], entry["channel"]) for entry in log] == [
         ("Anna Lindqvist", "journal", "api")
     ]
+
+
+def test_a_cancelled_appointment_is_not_among_the_next_ones(make, settings, anna):
+    from portal.appointments.queries import upcoming_appointments
+    from portal.policy.access import viewer_for
+    from tests.policy.test_access import actor_for
+
+    make.appointment(anna, "Inställd", start=NOW + timedelta(days=1), status="cancelled")
+    viewer = viewer_for(make.session, actor_for(anna), anna.public_id, settings, NOW)
+    assert [a.title for a in upcoming_appointments(make.session, viewer, settings)] == ["Provtagning"]
+
+
+def test_reading_the_access_log_is_audited_but_not_listed_in_it(client, login, anna, make):
+    login(anna)
+    client.get(f"/api/v1/subjects/{anna.public_id}/access-log")
+    log = client.get(f"/api/v1/subjects/{anna.public_id}/access-log").get_json()["entries"]
+    assert [entry["what"] for entry in log] == []
+    audited = make.session.scalars(select(AuditEvent).where(AuditEvent.resource == "access_log")).all()
+    assert len(audited) == 2
