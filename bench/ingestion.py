@@ -18,6 +18,11 @@ from bench.common import GENERATED_ON, PYTHON, ROOT, SEED, log, migrate, portal_
 
 
 def _peak_mib() -> int:
+    """This process's own peak: VmHWM restarts at exec (ru_maxrss would carry the forking parent's peak)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 

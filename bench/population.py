@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import subprocess
 import time
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import DATA, GENERATED_ON, PYTHON, ROOT, SEED, fingerprint, log, migrate, portal_env, sqlite_url
+from bench.ingestion import _peak_mib
 from bench.pg import Cluster
 
 MARKERS = DATA / "populations.json"
@@ -77,12 +77,12 @@ def ensure(targets: list[Target], cluster: Cluster | None) -> dict[str, dict]:
     infos: dict[str, dict] = {}
     bases = {Target(t.db, t.base, t.base) for t in targets}
     missing = [t for t in sorted(bases, key=lambda t: t.name) if cached(t, cluster) is None]
-    processes = [(t, _start_base(t, cluster)) for t in missing]
-    for target, process in processes:
+    processes = [(t, fingerprint(t.base, t.base), _start_base(t, cluster)) for t in missing]
+    for target, made_by, process in processes:
         if process.wait() != 0:
             raise RuntimeError(f"loading {target.name} failed: see {_log_path(target)}")
         info = json.loads(_log_path(target).read_text().splitlines()[-1])
-        _mark(target, {**info, "fingerprint": fingerprint(target.base, target.base)})
+        _mark(target, {**info, "fingerprint": made_by})
     for target in sorted(targets, key=lambda t: (t.persons, t.db)):
         if target.persons != target.base and cached(target, cluster) is None:
             _replicated(target, cluster)
@@ -112,6 +112,7 @@ def _replicated(target: Target, cluster: Cluster | None) -> None:
     from bench import replicate
 
     base = Target(target.db, target.base, target.base)
+    made_by = fingerprint(target.persons, target.base)  # the code as it was when the copy began
     log(f"replicating {base.name} to {target.persons:,} persons (cached afterwards)")
     started = time.monotonic()
     if target.db == "sqlite":
@@ -121,7 +122,7 @@ def _replicated(target: Target, cluster: Cluster | None) -> None:
         cluster.create(target.database, template=base.database)
     copies = target.persons // target.base
     replicate.replicate(target.url(cluster), copies)
-    _mark(target, {"fingerprint": fingerprint(target.persons, target.base), "base": target.base,
+    _mark(target, {"fingerprint": made_by, "base": target.base,
                    "copies": copies, "seconds": round(time.monotonic() - started, 1)})
 
 
@@ -136,7 +137,7 @@ def _load(persons: int) -> None:
         counts = run(persons, SEED, GENERATED_ON, None)
     seconds = time.monotonic() - started
     received = counts.get("received", sum(counts.values()))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    peak = _peak_mib()
     print(json.dumps({"persons": persons, "counts": counts, "seconds": round(seconds, 1),
                       "resources_per_s": round(received / seconds), "peak_mib": peak}))
 

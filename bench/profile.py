@@ -17,7 +17,7 @@ from bench.common import PYTHON
 
 # Frames every request passes through: they would top any inclusive list and say nothing.
 PLUMBING = ("gunicorn/", "werkzeug/", "flask/app.py", "flask_smorest/", "flask/views.py", "<module>", "flask/ctx.py",
-            "webargs/", "flask_login/", "threading.py", "contextlib.py", "bench/")
+            "webargs/", "flask_login/", "threading.py", "contextlib.py", "bench/", "<frozen runpy>")
 
 
 def record(pid: int, seconds: int, drive: callable) -> dict | None:  # type: ignore[valid-type]
