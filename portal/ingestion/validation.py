@@ -43,6 +43,8 @@ EFFECTIVE: dict[str, tuple[str, ...]] = {
     "ServiceRequest": ("authoredOn",),
     "Appointment": ("start",),
 }
+MAX_STRING = 100_000
+MAX_NAME = 200
 RELATIONSHIP_CODES = {
     ("http://terminology.hl7.org/CodeSystem/v3-RoleCode", "GUARD"): "guardian",
     (fhir.CS + "representative", "god_man"): "god_man",
@@ -97,7 +99,22 @@ def _common(resource: dict[str, Any], kind: str) -> list[Problem]:
         fhir.sortable_instant(get(resource, "meta", "lastUpdated"))
     except fhir.BadDate as error:
         return [Problem("invalid-date", f"{kind}.meta.lastUpdated", str(error))]
+    too_long = _first_long_string(resource, kind)
+    if too_long:
+        return [Problem("invalid-value", too_long, f"longer than {MAX_STRING} characters")]
     return []
+
+
+def _first_long_string(value: Any, path: str) -> str | None:
+    """The first element holding a string past the limit: a journal text is long, but not megabytes."""
+    if isinstance(value, str):
+        return path if len(value) > MAX_STRING else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_long_string(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
 
 
 def _dates(resource: dict[str, Any], kind: str) -> list[Problem]:
@@ -168,13 +185,27 @@ def _check_patient(resource: dict[str, Any]) -> list[Problem]:
     if len(idents) > 1:
         return [Problem("invalid-identifier", "Patient.identifier", "exactly one personnummer is allowed")]
     index, ident = idents[0]
-    problems = check_personnummer(ident, f"Patient.identifier[{index}]")
+    problems = check_personnummer(ident, f"Patient.identifier[{index}]") + _check_names(resource.get("name"))
     birth = resource.get("birthDate")
     if not problems and birth is not None:
         number = personnummer.parse(ident["value"])
         if _date_or_none(birth) not in (None, number.birth_date):
             problems.append(Problem("invalid-value", "Patient.birthDate", "birthDate does not match the number"))
     return problems
+
+
+def _check_names(names: Any) -> list[Problem]:
+    """``name`` is a list of HumanName; the parts the portal shows fit on a screen."""
+    if names is None:
+        return []
+    if not isinstance(names, list) or not all(isinstance(name, dict) for name in names):
+        return [Problem("invalid-value", "Patient.name", "name must be a list of HumanName objects")]
+    for index, name in enumerate(names):
+        parts = [name.get("family"), *fhir.as_list(name.get("given"))]
+        if any(part is not None and (not isinstance(part, str) or len(part) > MAX_NAME) for part in parts):
+            return [Problem("invalid-value", f"Patient.name[{index}]",
+                            f"family and given must be strings of at most {MAX_NAME} characters")]
+    return []
 
 
 def _date_or_none(value: Any) -> Any:
