@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 from flask import Response, current_app
@@ -62,7 +61,7 @@ class Me(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.MeSchema)
     @_documented(401)
-    def get(self) -> dict[str, Any]:
+    def get(self) -> Any:
         """The signed-in user and everyone they may act for."""
         actor = api_actor()
         settings = _settings()
@@ -85,7 +84,7 @@ class Journal(MethodView):
     @blueprint.arguments(schemas.JournalQuerySchema, location="query", as_kwargs=True)
     @blueprint.response(200, schemas.JournalPageSchema)
     @_documented(400, 401, 403, 404)
-    def get(self, subject_id: str, **query: Any) -> dict[str, Any]:
+    def get(self, subject_id: str, **query: Any) -> Any:
         """One timeline across region and municipality, newest first, with filters and cursor pagination."""
         filters = JournalFilters(
             kinds=tuple(query.get("kind") or ()), unit=query.get("unit"), origin=query.get("origin"),
@@ -93,7 +92,7 @@ class Journal(MethodView):
         )
         page = _read(subject_id, lambda viewer: list_entries(
             db.session(), viewer, _settings(), filters, query.get("cursor"), query["limit"]))
-        return asdict(page)
+        return page
 
 
 @blueprint.route("/subjects/<string:subject_id>/journal/<string:entry_id>")
@@ -101,9 +100,9 @@ class JournalEntry(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.EntryDetailSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, entry_id: str) -> dict[str, Any]:
+    def get(self, subject_id: str, entry_id: str) -> Any:
         """One entry in full; a lab result or growth measurement comes with its series over time."""
-        return asdict(_read(subject_id, lambda viewer: get_entry(db.session(), viewer, _settings(), entry_id)))
+        return _read(subject_id, lambda viewer: get_entry(db.session(), viewer, _settings(), entry_id))
 
 
 @blueprint.route("/subjects/<string:subject_id>/appointments")
@@ -111,9 +110,9 @@ class Appointments(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.AppointmentListsSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str) -> dict[str, Any]:
+    def get(self, subject_id: str) -> Any:
         """Upcoming (soonest first) and past (newest first) appointments, region and municipality alike."""
-        return asdict(_read(subject_id, lambda viewer: list_appointments(db.session(), viewer, _settings())))
+        return _read(subject_id, lambda viewer: list_appointments(db.session(), viewer, _settings()))
 
 
 @blueprint.route("/subjects/<string:subject_id>/appointments.ics")
@@ -131,10 +130,10 @@ class AppointmentDetail(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.AppointmentSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, appointment_id: str) -> dict[str, Any]:
+    def get(self, subject_id: str, appointment_id: str) -> Any:
         """One appointment: place or video link, preparation, status, and whether a cancel request is pending."""
-        return asdict(_read(subject_id, lambda viewer: get_appointment(
-            db.session(), viewer, _settings(), appointment_id)))
+        return _read(subject_id, lambda viewer: get_appointment(
+            db.session(), viewer, _settings(), appointment_id))
 
 
 @blueprint.route("/subjects/<string:subject_id>/appointments/<string:appointment_id>/cancel-request")
@@ -142,10 +141,10 @@ class CancelRequest(MethodView):
     @blueprint.arguments(schemas.CancelRequestSchema)
     @blueprint.response(202, schemas.AppointmentSchema)
     @_documented(400, 401, 403, 404)
-    def post(self, body: dict[str, Any], subject_id: str, appointment_id: str) -> dict[str, Any]:
+    def post(self, body: dict[str, Any], subject_id: str, appointment_id: str) -> Any:
         """Ask the care unit to cancel: stored as an outgoing message; the appointment shows it as pending."""
-        return asdict(_read(subject_id, lambda viewer: request_cancel(
-            db.session(), viewer, _settings(), appointment_id, body.get("reason", ""))))
+        return _read(subject_id, lambda viewer: request_cancel(
+            db.session(), viewer, _settings(), appointment_id, body.get("reason", "")))
 
 
 @blueprint.route("/subjects/<string:subject_id>/care-plans")
@@ -153,10 +152,10 @@ class CarePlans(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.CarePlanListSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str) -> dict[str, Any]:
+    def get(self, subject_id: str) -> Any:
         """Care plans, the SIP shared by region and municipality among them."""
         plans = _read(subject_id, lambda viewer: list_care_plans(db.session(), viewer, _settings()))
-        return {"care_plans": [asdict(plan) for plan in plans]}
+        return {"care_plans": plans}
 
 
 @blueprint.route("/subjects/<string:subject_id>/care-plans/<string:plan_id>")
@@ -164,9 +163,9 @@ class CarePlanDetail(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.CarePlanSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, plan_id: str) -> dict[str, Any]:
+    def get(self, subject_id: str, plan_id: str) -> Any:
         """One care plan with goals, activities, responsible organisations and participants."""
-        return asdict(_read(subject_id, lambda viewer: get_care_plan(db.session(), viewer, _settings(), plan_id)))
+        return _read(subject_id, lambda viewer: get_care_plan(db.session(), viewer, _settings(), plan_id))
 
 
 @blueprint.route("/subjects/<string:subject_id>/access-log")
@@ -175,9 +174,9 @@ class AccessLog(MethodView):
     @blueprint.arguments(schemas.AccessLogQuerySchema, location="query", as_kwargs=True)
     @blueprint.response(200, schemas.AccessLogSchema)
     @_documented(400, 401, 403, 404)
-    def get(self, subject_id: str, **query: Any) -> dict[str, Any]:
+    def get(self, subject_id: str, **query: Any) -> Any:
         """Who read this record, when, what and through which channel (the subject's own eyes only)."""
         page = _read(subject_id, lambda viewer: access_log(
             db.session(), viewer, _settings(), query.get("from_"), query.get("to"), query.get("who"),
             query.get("cursor"), query["limit"]))
-        return asdict(page)
+        return page

@@ -49,26 +49,27 @@ def append(session: Session, **fields: Any) -> AuditEvent:
     """Add one row at the end of the chain, inside the caller's transaction."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    head = session.get(AuditHead, 1, populate_existing=True)
+    seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
     values = {name: fields.get(name) for name in HASHED_FIELDS}
     values.update(seq=seq, details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
     values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
     event = AuditEvent(**values, prev_hash=prev, row_hash=row_hash(prev, canonical(values)))
     session.add(event)
-    _move_head(session, seq, event.row_hash)
+    if head is None:
+        session.add(AuditHead(id=1, seq=seq, row_hash=event.row_hash))
+    else:
+        head.seq, head.row_hash = seq, event.row_hash
     session.flush()
     return event
 
 
-def _move_head(session: Session, seq: int, digest: str) -> None:
-    head = session.get(AuditHead, 1)
-    if head is None:
-        session.add(AuditHead(id=1, seq=seq, row_hash=digest))
-    else:
-        head.seq, head.row_hash = seq, digest
+def _last_row(session: Session) -> tuple[int, str]:
+    """Where to go on when no head is recorded yet (a chain begun before the head existed, or none at all)."""
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (last[0] + 1, last[1]) if last else (1, GENESIS)
 
 
 def recorded_head(session: Session) -> tuple[int, str] | None:

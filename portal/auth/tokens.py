@@ -7,6 +7,7 @@ portal's own (DESIGN.md section 6).
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -67,10 +68,24 @@ def verify_signature(token: str, fetch_jwks: KeyFetcher) -> dict[str, Any]:
 def _find_key(kid: str | None, alg: str, fetch_jwks: KeyFetcher) -> RSAKey | ECKey:
     # An unknown kid may mean the provider rotated keys: refetch once, then give up.
     for force in (False, True):
-        key = _pick(KeySet.import_key_set(dict(fetch_jwks(force))), kid, alg)  # type: ignore[arg-type]
+        key = _pick(_key_set(fetch_jwks(force)), kid, alg)
         if key is not None:
             return key
     raise TokenRejected("unknown key")
+
+
+_imported: dict[str, KeySet] = {}
+
+
+def _key_set(document: Mapping[str, Any]) -> KeySet:
+    """Importing keys costs more than checking a signature: keep the last few documents' key sets."""
+    canonical = json.dumps(document, sort_keys=True)
+    found = _imported.get(canonical)
+    if found is None:
+        if len(_imported) >= 8:
+            _imported.clear()
+        found = _imported[canonical] = KeySet.import_key_set(dict(document))  # type: ignore[arg-type]
+    return found
 
 
 def _pick(keys: KeySet, kid: str | None, alg: str) -> RSAKey | ECKey | None:

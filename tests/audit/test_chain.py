@@ -108,3 +108,12 @@ def test_postgresql_refuses_update_and_delete_of_audit_rows(chain):
         with pytest.raises(DatabaseError, match="append-only"):
             chain.execute(text(statement))
         chain.rollback()
+
+
+def test_a_chain_begun_before_the_head_was_recorded_goes_on_without_a_gap(chain):
+    chain.execute(text("DELETE FROM audit_head"))
+    chain.commit()
+    record(chain, Action.READ, None, channel="web", resource="later")
+    chain.commit()
+    assert check(chain) is None
+    assert chain.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc())) == 6
