@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.config import Settings
@@ -104,35 +104,26 @@ def visible_care_plans(viewer: Viewer, settings: Settings) -> ColumnElement[bool
 
 
 def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[str, object]:
-    """What the citizen cannot see of their own record, by reason; never any content. Empty for others."""
+    """What the citizen cannot see of their own record, by reason; never any content. Empty for others.
+
+    One pass over the person's entries: each reason is a filtered count, each delayed category a filtered minimum.
+    """
     if not viewer.sees_protected_entries:
         return {}
-    mine = JournalEntry.person_id == viewer.subject.id
     excluded = excluded_entry(settings)
     delayed = and_(not_(excluded), delayed_entry(settings, viewer.now))
     recent = and_(not_(excluded), not_(delayed_entry(settings, viewer.now)), recent_entry(settings, viewer.now))
-    counts = {
-        "excluded": _count(session, and_(mine, excluded)),
-        "delayed": _count(session, and_(mine, delayed)),
-        "recent": _count(session, and_(mine, recent)) if viewer.hide_recent else 0,
-    }
-    return {**counts, "delayed_until": _first_release(session, and_(mine, delayed), settings)}
-
-
-def _count(session: Session, condition: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).select_from(JournalEntry).where(condition)) or 0
-
-
-def _first_release(session: Session, condition: ColumnElement[bool], settings: Settings) -> datetime | None:
-    """When the next delayed entry is released (recorded time plus its category's delay)."""
-    releases = []
-    for category, days in settings.release_delay_days.items():
-        first = session.scalar(
-            select(func.min(JournalEntry.recorded_at)).where(condition, JournalEntry.category == category)
-        )
-        if first is not None:
-            releases.append(first + timedelta(days=days))
-    return min(releases) if releases else None
+    delays = sorted((category, days) for category, days in settings.release_delay_days.items() if days > 0)
+    columns = [
+        func.count().filter(excluded),
+        func.count().filter(delayed),
+        func.count().filter(recent) if viewer.hide_recent else literal(0),
+        *[func.min(JournalEntry.recorded_at).filter(and_(delayed, JournalEntry.category == category))
+          for category, _days in delays],
+    ]
+    row = session.execute(select(*columns).where(JournalEntry.person_id == viewer.subject.id)).one()
+    firsts = [first + timedelta(days=days) for first, (_c, days) in zip(row[3:], delays, strict=True) if first]
+    return {"excluded": row[0], "delayed": row[1], "recent": row[2], "delayed_until": min(firsts, default=None)}
 
 
 __all__ = [
