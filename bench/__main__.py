@@ -32,7 +32,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--full", action="store_true", help="every database x 10k/100k x 2/4 workers")
     parser.add_argument("--million", action="store_true", help="add 1,000,000 persons (hours to build, ~100 GB)")
-    parser.add_argument("--duration", type=float, default=20, help="seconds per HTTP case (default 20)")
+    parser.add_argument("--duration", type=float, default=12,
+                        help="seconds per HTTP case (default 12, so a cached run fits in 10 minutes)")
     parser.add_argument("--base", type=int, default=1000,
                         help="persons loaded through ingestion; larger populations replicate them (default 1000)")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), action="append", help="only these databases")
