@@ -77,6 +77,12 @@ def recorded_head(session: Session) -> tuple[int, str] | None:
     return (head.seq, head.row_hash) if head else None
 
 
+def recorded_anchor(session: Session) -> tuple[int, str]:
+    """The last row retention removed, which the first remaining row must follow; the genesis when none was."""
+    head = session.get(AuditHead, 1)
+    return (head.anchor_seq, head.anchor_hash) if head else (0, GENESIS)
+
+
 @dataclass(frozen=True)
 class Break:
     """Where the chain first fails, and how."""
@@ -88,12 +94,15 @@ class Break:
         return f"row {self.seq}: {self.problem}"
 
 
-def verify(rows: Iterator[AuditEvent], head: tuple[int, str] | None = None) -> Break | None:
+def verify(
+    rows: Iterator[AuditEvent], head: tuple[int, str] | None = None, anchor: tuple[int, str] = (0, GENESIS),
+) -> Break | None:
     """The first break in ``rows`` (ordered by seq), or None when the chain is whole.
 
     ``head`` is the last (seq, hash) recorded outside the table; without it a cut-off tail cannot be seen.
+    ``anchor`` is the last row retention removed: the chain goes on from it.
     """
-    expected_seq, prev = 1, GENESIS
+    expected_seq, prev = anchor[0] + 1, anchor[1]
     for row in rows:
         problem = _check_row(row, expected_seq, prev)
         if problem:

@@ -24,6 +24,7 @@ class Action:
     SUPPORT_START = "support_start"
     SUPPORT_END = "support_end"
     SUPPORT_CODE = "support_code"
+    PRUNE = "prune"
     CANCEL_REQUEST = "cancel_request"
 
 

@@ -32,10 +32,13 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The chain's last (seq, hash), kept beside it so ``verify`` also sees rows cut off the end."""
+    """The chain's ends: the last (seq, hash), so ``verify`` sees rows cut off the end, and the anchor, the last
+    row removed by retention, so the chain that is left still verifies from its first row."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     row_hash: Mapped[str] = mapped_column(String(64))
+    anchor_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0, server_default="0")
+    anchor_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
