@@ -110,6 +110,8 @@ class Settings:
     excluded_unit_kinds: tuple[str, ...] = _setting(
         ("barnahus", "forensic_psychiatry", "lss"), "list"
     )
+    # Appointments and care plans at these units are shown to the patient only (not to proxies or support).
+    proxy_hidden_unit_kinds: tuple[str, ...] = _setting(("youth_clinic",), "list")
     excluded_keywords: tuple[str, ...] = _setting(
         ("Oro för att barn far illa", "Tredje person", "Våldsutsatt"), "list"
     )

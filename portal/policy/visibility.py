@@ -89,18 +89,24 @@ def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
     return and_(*conditions)
 
 
-def visible_appointments(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    conditions = [Appointment.person_id == viewer.subject.id, not_(_unit_excluded(Appointment.unit_id, settings))]
+def _unit_conditions(column, viewer: Viewer, settings: Settings) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
+    """Appointments and plans carry no sensitivity flags of their own, so their unit decides: an excluded unit
+    for everyone, and for anyone but the patient the units whose very visit tells too much (a youth clinic)."""
+    conditions = [not_(_unit_excluded(column, settings))]
+    if not viewer.sees_protected_entries and settings.proxy_hidden_unit_kinds:
+        hidden = select(Organisation.id).where(Organisation.kind.in_(settings.proxy_hidden_unit_kinds))
+        conditions.append(not_(and_(column.is_not(None), column.in_(hidden))))
     if viewer.unit_hsa_ids is not None:
-        conditions.append(Appointment.unit_id.in_(_allowed_units(viewer)))
-    return and_(*conditions)
+        conditions.append(column.in_(_allowed_units(viewer)))
+    return conditions
+
+
+def visible_appointments(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
+    return and_(Appointment.person_id == viewer.subject.id, *_unit_conditions(Appointment.unit_id, viewer, settings))
 
 
 def visible_care_plans(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    conditions = [CarePlan.person_id == viewer.subject.id, not_(_unit_excluded(CarePlan.unit_id, settings))]
-    if viewer.unit_hsa_ids is not None:
-        conditions.append(CarePlan.unit_id.in_(_allowed_units(viewer)))
-    return and_(*conditions)
+    return and_(CarePlan.person_id == viewer.subject.id, *_unit_conditions(CarePlan.unit_id, viewer, settings))
 
 
 def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[str, object]:

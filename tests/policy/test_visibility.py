@@ -125,3 +125,19 @@ def test_every_journal_read_writes_one_audit_row_naming_what_was_shown(make, set
     assert (rows[0].actor_id, rows[0].subject_id, rows[0].mode) == (parent.public_id, child.public_id, "guardian")
     assert rows[0].details["ids"] == [entry.public_id]
     assert make.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_youth_clinic_appointments_and_plans_are_the_patients_alone(make, settings, family):
+    from portal.appointments.queries import list_appointments
+    from portal.careplans.queries import list_care_plans
+
+    parent, child = family
+    youth = make.unit("Ungdomsmottagningen", kind="youth_clinic")
+    make.appointment(child, "Samtal på ungdomsmottagningen", unit=youth)
+    make.appointment(child, "Skolsköterskan")
+    make.care_plan(child, "Plan från ungdomsmottagningen", unit=youth)
+    as_parent = viewer_for(make.session, actor_for(parent), child.public_id, settings, NOW)
+    assert [a.title for a in list_appointments(make.session, as_parent, settings).upcoming] == ["Skolsköterskan"]
+    assert list_care_plans(make.session, as_parent, settings) == []
+    opened = replace(settings, proxy_hidden_unit_kinds=())
+    assert len(list_appointments(make.session, as_parent, opened).upcoming) == 2
