@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import select
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
@@ -18,9 +17,9 @@ from portal.auth.access_tokens import NoBearer, bearer_token, verify_access_toke
 from portal.auth.actor import actor_from_session
 from portal.auth.tokens import TokenRejected
 from portal.auth.users import current_user
-from portal.identity.personnummer import InvalidPersonnummer, parse
+from portal.identity.personnummer import InvalidPersonnummer
 from portal.policy.viewer import Actor
-from portal.readmodel.models import Person
+from portal.readmodel.persons import person_by_number
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -62,10 +61,9 @@ def _bearer_actor() -> Actor:
 def _person_actor(claims: Mapping[str, Any]) -> Actor:
     settings = current_app.config["SETTINGS"]
     try:
-        number = parse(str(claims.get(settings.oidc_pnr_claim) or ""))
+        person = person_by_number(db.session(), str(claims.get(settings.oidc_pnr_claim) or ""))
     except InvalidPersonnummer:
         raise _unauthorized("The access token names no person.", "invalid_token") from None
-    person = db.session().scalar(select(Person).where(Person.personnummer == number.value))
     if person is None:
         return Actor(public_id=f"sub:{claims.get('sub')}", name=str(claims.get("name") or ""))
     if person.deceased:

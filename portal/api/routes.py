@@ -10,15 +10,21 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from portal import clock, db
-from portal.accesslog.queries import access_log
+from portal.accesslog.queries import AccessLogPage, access_log
 from portal.api import schemas
 from portal.api.auth import api_actor
 from portal.appointments.calendar import ics_for
-from portal.appointments.queries import get_appointment, list_appointments, request_cancel
-from portal.careplans.queries import get_care_plan, list_care_plans
-from portal.journal.queries import JournalFilters, get_entry, list_entries
-from portal.policy.access import proxy_grants, self_areas, viewer_for
-from portal.policy.viewer import Mode, Viewer
+from portal.appointments.queries import (
+    AppointmentLists,
+    AppointmentView,
+    get_appointment,
+    list_appointments,
+    request_cancel,
+)
+from portal.careplans.queries import CarePlanView, get_care_plan, list_care_plans
+from portal.journal.queries import EntryDetail, JournalFilters, JournalPage, get_entry, list_entries
+from portal.policy.access import subjects_for, viewer_for
+from portal.policy.viewer import Viewer
 from portal.readmodel.models import Person
 
 blueprint = Blueprint(
@@ -61,20 +67,15 @@ class Me(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.MeSchema)
     @_documented(401)
-    def get(self) -> Any:
+    def get(self) -> dict[str, Any]:
         """The signed-in user and everyone they may act for."""
         actor = api_actor()
         settings = _settings()
-        subjects = []
         with db.transaction() as session:
             me = session.get(Person, actor.person_id) if actor.person_id else None
-            if me is not None:
-                now = clock.now()
-                subjects.append({"id": me.public_id, "name": me.display_name, "mode": Mode.SELF,
-                                 "areas": sorted(self_areas(me.birth_date, now, settings))})
-                for person, grant in proxy_grants(session, me, settings, now):
-                    subjects.append({"id": person.public_id, "name": person.display_name, "mode": grant.mode,
-                                     "areas": sorted(grant.areas)})
+            found = subjects_for(session, me, settings, clock.now()) if me is not None else []
+        subjects = [{"id": person.public_id, "name": person.display_name, "mode": mode, "areas": sorted(areas)}
+                    for person, mode, areas in found]
         return {"id": actor.public_id, "name": actor.name, "roles": sorted(actor.roles), "subjects": subjects}
 
 
@@ -84,15 +85,14 @@ class Journal(MethodView):
     @blueprint.arguments(schemas.JournalQuerySchema, location="query", as_kwargs=True)
     @blueprint.response(200, schemas.JournalPageSchema)
     @_documented(400, 401, 403, 404)
-    def get(self, subject_id: str, **query: Any) -> Any:
+    def get(self, subject_id: str, **query: Any) -> JournalPage:
         """One timeline across region and municipality, newest first, with filters and cursor pagination."""
         filters = JournalFilters(
             kinds=tuple(query.get("kind") or ()), unit=query.get("unit"), origin=query.get("origin"),
             period_from=query.get("from_"), period_to=query.get("to"), text=query.get("q"),
         )
-        page = _read(subject_id, lambda viewer: list_entries(
+        return _read(subject_id, lambda viewer: list_entries(
             db.session(), viewer, _settings(), filters, query.get("cursor"), query["limit"]))
-        return page
 
 
 @blueprint.route("/subjects/<string:subject_id>/journal/<string:entry_id>")
@@ -100,7 +100,7 @@ class JournalEntry(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.EntryDetailSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, entry_id: str) -> Any:
+    def get(self, subject_id: str, entry_id: str) -> EntryDetail:
         """One entry in full; a lab result or growth measurement comes with its series over time."""
         return _read(subject_id, lambda viewer: get_entry(db.session(), viewer, _settings(), entry_id))
 
@@ -110,7 +110,7 @@ class Appointments(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.AppointmentListsSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str) -> Any:
+    def get(self, subject_id: str) -> AppointmentLists:
         """Upcoming (soonest first) and past (newest first) appointments, region and municipality alike."""
         return _read(subject_id, lambda viewer: list_appointments(db.session(), viewer, _settings()))
 
@@ -130,7 +130,7 @@ class AppointmentDetail(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.AppointmentSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, appointment_id: str) -> Any:
+    def get(self, subject_id: str, appointment_id: str) -> AppointmentView:
         """One appointment: place or video link, preparation, status, and whether a cancel request is pending."""
         return _read(subject_id, lambda viewer: get_appointment(
             db.session(), viewer, _settings(), appointment_id))
@@ -141,7 +141,7 @@ class CancelRequest(MethodView):
     @blueprint.arguments(schemas.CancelRequestSchema)
     @blueprint.response(202, schemas.AppointmentSchema)
     @_documented(400, 401, 403, 404)
-    def post(self, body: dict[str, Any], subject_id: str, appointment_id: str) -> Any:
+    def post(self, body: dict[str, Any], subject_id: str, appointment_id: str) -> AppointmentView:
         """Ask the care unit to cancel: stored as an outgoing message; the appointment shows it as pending."""
         return _read(subject_id, lambda viewer: request_cancel(
             db.session(), viewer, _settings(), appointment_id, body.get("reason", "")))
@@ -152,7 +152,7 @@ class CarePlans(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.CarePlanListSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str) -> Any:
+    def get(self, subject_id: str) -> dict[str, list[CarePlanView]]:
         """Care plans, the SIP shared by region and municipality among them."""
         plans = _read(subject_id, lambda viewer: list_care_plans(db.session(), viewer, _settings()))
         return {"care_plans": plans}
@@ -163,7 +163,7 @@ class CarePlanDetail(MethodView):
     @blueprint.etag
     @blueprint.response(200, schemas.CarePlanSchema)
     @_documented(401, 403, 404)
-    def get(self, subject_id: str, plan_id: str) -> Any:
+    def get(self, subject_id: str, plan_id: str) -> CarePlanView:
         """One care plan with goals, activities, responsible organisations and participants."""
         return _read(subject_id, lambda viewer: get_care_plan(db.session(), viewer, _settings(), plan_id))
 
@@ -174,9 +174,8 @@ class AccessLog(MethodView):
     @blueprint.arguments(schemas.AccessLogQuerySchema, location="query", as_kwargs=True)
     @blueprint.response(200, schemas.AccessLogSchema)
     @_documented(400, 401, 403, 404)
-    def get(self, subject_id: str, **query: Any) -> Any:
+    def get(self, subject_id: str, **query: Any) -> AccessLogPage:
         """Who read this record, when, what and through which channel (the subject's own eyes only)."""
-        page = _read(subject_id, lambda viewer: access_log(
+        return _read(subject_id, lambda viewer: access_log(
             db.session(), viewer, _settings(), query.get("from_"), query.get("to"), query.get("who"),
             query.get("cursor"), query["limit"]))
-        return page

@@ -13,7 +13,7 @@ from portal import clock
 from portal.audit.log import Action, record, record_read
 from portal.config import Settings
 from portal.policy.access import Forbidden, NotFound, require
-from portal.policy.viewer import Area, Mode, Viewer
+from portal.policy.viewer import Area, Viewer
 from portal.policy.visibility import visible_appointments
 from portal.readmodel.models import Appointment, CancelRequest
 from portal.readmodel.provenance import Provenance, provenance_of
@@ -121,8 +121,7 @@ def _load(session: Session, viewer: Viewer, settings: Settings, appointment_id: 
 
 
 def _may_request_cancel(row: Appointment, viewer: Viewer) -> bool:
-    writable = not viewer.read_only and viewer.mode != Mode.SUPPORT
-    return writable and row.status in CANCELLABLE and row.start > viewer.now
+    return viewer.may_change and row.status in CANCELLABLE and row.start > viewer.now
 
 
 def _pending_cancels(session: Session, rows: Sequence[Appointment]) -> set[str]:

@@ -45,10 +45,15 @@ def row_hash(prev_hash: str, content: str) -> str:
     return hashlib.sha256(f"{prev_hash}\n{content}".encode()).hexdigest()
 
 
-def append(session: Session, **fields: Any) -> AuditEvent:
-    """Add one row at the end of the chain, inside the caller's transaction."""
+def lock_chain(session: Session) -> None:
+    """Hold the chain's end until this transaction ends (SQLite's write lock already does, BEGIN IMMEDIATE)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+
+
+def append(session: Session, **fields: Any) -> AuditEvent:
+    """Add one row at the end of the chain, inside the caller's transaction."""
+    lock_chain(session)
     head = session.get(AuditHead, 1, populate_existing=True)
     seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
     values = {name: fields.get(name) for name in HASHED_FIELDS}

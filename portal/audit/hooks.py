@@ -6,27 +6,19 @@ from typing import Any
 
 from flask import Flask, current_app, request
 from flask_login import user_logged_in, user_logged_out
-from sqlalchemy import select
 
 from portal import db
 from portal.audit.log import Action, record
-from portal.policy.viewer import Actor
+from portal.auth.actor import actor_for
 from portal.readmodel.models import Person
 
 
-def _actor(user: Any) -> tuple[Actor, Person | None]:
-    person = None
-    if getattr(user, "person_id", None):
-        person = db.session().scalar(select(Person).where(Person.public_id == user.person_id))
-    public_id = person.public_id if person else str(user.get_id())
-    return Actor(public_id=public_id, name=getattr(user, "name", ""), roles=frozenset(user.roles)), person
-
-
 def _logged_in(_sender: Flask, user: Any, **_extra: Any) -> None:
-    actor, person = _actor(user)
+    actor = actor_for(user)
     with db.transaction() as session:
-        if person is not None and "support" in actor.roles and not person.is_staff:
-            session.get(Person, person.id).is_staff = True  # type: ignore[union-attr]
+        person = session.get(Person, actor.person_id) if actor.person_id else None
+        if person is not None and "support" in actor.roles:
+            person.is_staff = True
         record(session, Action.LOGIN, actor, channel="web", subject_id=person.public_id if person else None,
                mode="self", resource="sign_in")
 
@@ -34,10 +26,10 @@ def _logged_in(_sender: Flask, user: Any, **_extra: Any) -> None:
 def _logged_out(_sender: Flask, user: Any, **_extra: Any) -> None:
     if not getattr(user, "is_authenticated", False):
         return
-    actor, person = _actor(user)
+    actor = actor_for(user)
     with db.transaction() as session:
-        record(session, Action.LOGOUT, actor, channel="web", subject_id=person.public_id if person else None,
-               mode="self", resource="sign_out")
+        subject = actor.public_id if actor.person_id else None
+        record(session, Action.LOGOUT, actor, channel="web", subject_id=subject, mode="self", resource="sign_out")
 
 
 def sign_in_refused(reason: str) -> None:

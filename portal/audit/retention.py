@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from portal.audit.chain import _CHAIN_LOCK
+from portal.audit.chain import lock_chain
 from portal.audit.log import Action, record
 from portal.audit.models import AuditEvent, AuditHead
 
@@ -34,8 +34,8 @@ def cutoff_for(now: datetime, years: int) -> datetime:
 def prune(session: Session, years: int, now: datetime) -> Pruned:
     """Remove every row older than ``years`` (in seq order, so no gap opens in what stays), inside one transaction."""
     cutoff = cutoff_for(now, years)
+    lock_chain(session)
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
         session.execute(text("SELECT set_config('portal.audit_prune_before', :cutoff, true)"),
                         {"cutoff": cutoff.isoformat()})
     head = session.get(AuditHead, 1, populate_existing=True)

@@ -1,6 +1,8 @@
-"""The policy's Actor for the signed-in web user (pages, and the API called with the page's session)."""
+"""The policy's Actor for the signed-in web user (pages, the API called with the page's session, sign-in audit)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import select
 
@@ -10,11 +12,15 @@ from portal.policy.viewer import Actor
 from portal.readmodel.models import Person
 
 
-def actor_from_session() -> Actor:
+def actor_for(user: Any) -> Actor:
     """The user as the policy sees them; staff and people with no records yet have no person row."""
-    public_id = current_user.person_id
+    public_id = user.person_id
     person = db.session().scalar(select(Person).where(Person.public_id == public_id)) if public_id else None
-    roles = frozenset(current_user.roles)
+    roles = frozenset(user.roles)
     if person is None:
-        return Actor(public_id=current_user.id, name=current_user.name, roles=roles)
+        return Actor(public_id=user.get_id(), name=user.name, roles=roles)
     return Actor(public_id=person.public_id, name=person.display_name, person_id=person.id, roles=roles)
+
+
+def actor_from_session() -> Actor:
+    return actor_for(current_user)

@@ -6,11 +6,11 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
 
 from portal import db
-from portal.identity.personnummer import InvalidPersonnummer, parse
+from portal.identity.personnummer import InvalidPersonnummer
 from portal.readmodel.models import Person
+from portal.readmodel.persons import person_by_number
 
 
 class SignInRefused(Exception):
@@ -62,10 +62,9 @@ def _person(raw: object) -> Person | None:
     if not isinstance(raw, str):
         raise SignInRefused("invalid_personnummer")
     try:
-        number = parse(raw)
+        return person_by_number(db.session(), raw)
     except InvalidPersonnummer:
         raise SignInRefused("invalid_personnummer") from None
-    return db.session().scalar(select(Person).where(Person.personnummer == number.value))
 
 
 def _name_from(claims: Mapping[str, Any]) -> str:

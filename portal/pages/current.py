@@ -22,7 +22,7 @@ from portal.audit.log import Action, record
 from portal.auth.actor import actor_from_session
 from portal.auth.sessions import rotate_session
 from portal.auth.users import current_user
-from portal.policy.access import NotFound, proxy_grants, self_areas, viewer_for
+from portal.policy.access import NotFound, subjects_for, viewer_for
 from portal.policy.viewer import Actor, Area, Mode, Viewer
 from portal.readmodel.models import Person
 from portal.support import web as support_web
@@ -121,14 +121,12 @@ def _decide_support() -> Response | None:
 
 
 def _choices(tx: Session, me: Person | None, now) -> tuple[Choice, ...]:  # type: ignore[no-untyped-def]
-    if me is None or me.deceased:
+    if me is None:
         return ()
-    mine = Choice(me.public_id, me.display_name, me.given_name, Mode.SELF, self_areas(me.birth_date, now, settings()))
-    others = [
-        Choice(person.public_id, person.display_name, person.given_name, grant.mode, grant.areas)
-        for person, grant in proxy_grants(tx, me, settings(), now)
-    ]
-    return (mine, *others)
+    return tuple(
+        Choice(person.public_id, person.display_name, person.given_name, mode, areas)
+        for person, mode, areas in subjects_for(tx, me, settings(), now)
+    )
 
 
 def _back_to_self(tx: Session, actor: Actor, lost: str) -> Response:

@@ -137,6 +137,17 @@ def proxy_grants(session: Session, proxy: Person, settings: Settings, now: datet
     return sorted(found.values(), key=lambda pair: (pair[0].birth_date, pair[0].public_id))
 
 
+Reachable = tuple[Person, str, frozenset[str]]  # a person, the mode one looks at them in, and the areas open
+
+
+def subjects_for(session: Session, me: Person, settings: Settings, now: datetime) -> list[Reachable]:
+    """Whom ``me`` may look at now, themself first, each with the mode and the areas open: the switcher and ``/me``."""
+    if me.deceased:
+        return []
+    mine = (me, Mode.SELF, self_areas(me.birth_date, now, settings))
+    return [mine, *((person, grant.mode, grant.areas) for person, grant in proxy_grants(session, me, settings, now))]
+
+
 def _wider(current: tuple[Person, Grant] | None, subject: Person, grant: Grant) -> tuple[Person, Grant]:
     if current is None or len(grant.areas) > len(current[1].areas):
         return subject, grant

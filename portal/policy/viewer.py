@@ -75,5 +75,10 @@ class Viewer:
         """Sealed and proxy-hidden entries: the patient alone."""
         return self.mode == Mode.SELF
 
+    @property
+    def may_change(self) -> bool:
+        """Whether the viewer may ask for changes (a cancel request): never in support or a per-unit exception."""
+        return not self.read_only
+
     def may(self, area: str) -> bool:
         return area in self.areas

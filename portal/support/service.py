@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session
 
 from portal.audit.log import Action, record
 from portal.config import Settings
-from portal.identity.personnummer import InvalidPersonnummer, parse
+from portal.identity.personnummer import InvalidPersonnummer
 from portal.policy.access import may_be_supported
 from portal.policy.viewer import Actor
 from portal.readmodel.models import Person
+from portal.readmodel.persons import person_by_number
 from portal.support.models import SupportCode, SupportSession
 
 CODE_DIGITS = 8
@@ -101,10 +102,9 @@ def _check_agent(agent: Agent, now: datetime) -> None:
 
 def _subject(session: Session, personnummer: str) -> Person | None:
     try:
-        number = parse(personnummer)
+        return person_by_number(session, personnummer)
     except InvalidPersonnummer:
         raise SupportRefused("personnummer_invalid") from None
-    return session.scalar(select(Person).where(Person.personnummer == number.value))
 
 
 def _redeem(session: Session, person: Person | None, code: str, secret: str, now: datetime) -> SupportCode | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -55,9 +55,8 @@ def _me() -> tuple[Actor, Person]:
 @login_required
 def help_page() -> str:
     """Get help: what a support session is, the live ones on your account, and a button for a code."""
-    _actor, person = _me()
-    live = service.live_for_person(db.session(), person.id, clock.now())
-    return render_template("support/help.html", live=live, code=None, minutes=_settings().support_code_minutes)
+    _me()
+    return _help(code=None)
 
 
 @blueprint.post("/help/code")
@@ -67,9 +66,12 @@ def help_code() -> str:
     actor, person = _me()
     with db.transaction() as tx:
         code = service.issue_code(tx, person, actor, current_app.config["SECRET_KEY"], _settings(), clock.now())
-    live = service.live_for_person(db.session(), person.id, clock.now())
-    grouped = f"{code[:4]} {code[4:]}"
-    return render_template("support/help.html", live=live, code=grouped, minutes=_settings().support_code_minutes)
+    return _help(code=f"{code[:4]} {code[4:]}")
+
+
+def _help(code: str | None) -> str:
+    # The live sessions on the account come with every page (``_support_context``), this one included.
+    return render_template("support/help.html", code=code, minutes=_settings().support_code_minutes)
 
 
 @blueprint.post("/help/end")
@@ -148,11 +150,6 @@ def _agent_actor() -> Actor:
     return Actor(actor.public_id, actor.name, actor.person_id, actor.roles, organisation)
 
 
-def agent_actor() -> Actor:
-    """The agent as the audit names them: person and organisation."""
-    return _agent_actor()
-
-
 def support_viewer() -> Viewer | None:
     """The support Viewer for this request, re-checked by the policy; None (and the context dropped) once it ends."""
     support = db.session().get(SupportSession, session.get(SUPPORT_KEY, ""))
@@ -190,9 +187,8 @@ def _support_context() -> dict:
         left = max(0, int((support.expires_at - clock.now()).total_seconds() // 60))
         return {"support_banner": {"agent": support.agent_name, "organisation": support.agent_org,
                                    "subject": subject.display_name if subject else "", "minutes_left": left}}
-    if not current_user.person_id:
-        return {}
-    person_id = db.session().query(Person.id).filter(Person.public_id == current_user.person_id).scalar()
+    page = g.get("current")  # the pages have decided who looks already; other views look the person up
+    person_id = page.actor.person_id if page else actor_from_session().person_id
     live = service.live_for_person(db.session(), person_id, clock.now()) if person_id else []
     return {"live_support": live}
 
