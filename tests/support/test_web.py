@@ -148,3 +148,8 @@ def test_console_needs_the_support_role(app, agent_client, people, frozen):
     citizen, _staff = people
     sign_in_as(app, agent_client, citizen)
     assert agent_client.get("/support").status_code == 403
+
+
+def test_get_help_shows_a_live_session_once(client, agent_client, in_session):
+    page = client.get("/help").get_data(as_text=True)
+    assert page.count('class="banner support-live"') == 1
