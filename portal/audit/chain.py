@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import String, bindparam, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent, AuditHead
@@ -46,19 +46,33 @@ def row_hash(prev_hash: str, content: str) -> str:
 
 
 def lock_chain(session: Session) -> None:
-    """Hold the chain's end until this transaction ends (SQLite's write lock already does, BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """Hold the chain's end until this transaction ends (SQLite's write lock already does, BEGIN IMMEDIATE).
+
+    On PostgreSQL the advisory lock covers a chain with no head yet; the head row's lock is the one that
+    appends in a single statement take (see ``_append_in_one_statement``), so holding both excludes every writer.
+    """
+    if _on_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def append(session: Session, **fields: Any) -> AuditEvent:
     """Add one row at the end of the chain, inside the caller's transaction."""
+    values = {name: fields.get(name) for name in HASHED_FIELDS}
+    values.update(details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
+    values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
+    if _on_postgresql(session):
+        appended = _append_in_one_statement(session, values)
+        if appended is not None:
+            return appended
     lock_chain(session)
     head = session.get(AuditHead, 1, populate_existing=True)
     seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
-    values = {name: fields.get(name) for name in HASHED_FIELDS}
-    values.update(seq=seq, details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
-    values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
+    values["seq"] = seq
     event = AuditEvent(**values, prev_hash=prev, row_hash=row_hash(prev, canonical(values)))
     session.add(event)
     if head is None:
@@ -67,6 +81,55 @@ def append(session: Session, **fields: Any) -> AuditEvent:
         head.seq, head.row_hash = seq, event.row_hash
     session.flush()
     return event
+
+
+def _append_in_one_statement(session: Session, values: dict[str, Any]) -> AuditEvent | None:
+    """Lock the head, insert the row hashed by the database and move the head, in one round trip.
+
+    The head's row lock is held from this statement to the commit, not across several round trips, so
+    concurrent readers queue for the chain's end far less. The hash is the same one ``row_hash`` computes:
+    SHA-256 over the previous hash, a newline and the canonical content, with the new seq put in by the database.
+    None when no head is recorded yet: the caller appends the slow way, which records one.
+    """
+    before, after = _around_seq(values)
+    parameters = {**{name: values[name] for name in _COLUMNS}, "before": before, "after": after}
+    row = session.connection().execute(_ONE_STATEMENT_APPEND, parameters).first()
+    if row is None:
+        return None
+    return AuditEvent(**{**values, "seq": row.seq}, prev_hash=row.prev_hash, row_hash=row.row_hash)
+
+
+def _one_statement_append():  # type: ignore[no-untyped-def]
+    """Built once: the statement ``_append_in_one_statement`` runs, with the row's values as parameters."""
+    head = (select(AuditHead.id, AuditHead.seq, AuditHead.row_hash).where(AuditHead.id == 1)
+            .with_for_update().cte("head"))
+    next_seq = head.c.seq + 1
+    content = bindparam("before", type_=String()) + cast(next_seq, String) + bindparam("after", type_=String())
+    new_hash = func.encode(func.sha256(func.convert_to(head.c.row_hash + literal("\n") + content, "UTF8")), "hex")
+    moved = (update(AuditHead).where(AuditHead.id == head.c.id).values(seq=next_seq, row_hash=new_hash)
+             .returning(AuditHead.seq, head.c.row_hash.label("prev_hash"), AuditHead.row_hash).cte("moved"))
+    parameters = [bindparam(name, type_=AuditEvent.__table__.c[name].type) for name in _COLUMNS]
+    return (insert(AuditEvent)
+            .from_select(["seq", *_COLUMNS, "prev_hash", "row_hash"],
+                         select(moved.c.seq, *parameters, moved.c.prev_hash, moved.c.row_hash))
+            .returning(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.row_hash))
+
+
+_COLUMNS = tuple(name for name in HASHED_FIELDS if name != "seq")
+_ONE_STATEMENT_APPEND = _one_statement_append()
+
+
+def _around_seq(values: dict[str, Any]) -> tuple[str, str]:
+    """The canonical content split where the top-level seq's digits go.
+
+    Keys are sorted and every string is JSON-escaped, so the last ``,"seq":`` is the top-level key (a "seq" key
+    inside ``details`` comes earlier, because "details" sorts before "seq").
+    """
+    marked = canonical({**values, "seq": 0})
+    before, found, after = marked.rpartition(',"seq":0,')
+    if not found:
+        raise ValueError("canonical audit content has no top-level seq")
+    return before + ',"seq":', "," + after
 
 
 def _last_row(session: Session) -> tuple[int, str]:

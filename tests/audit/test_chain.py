@@ -117,3 +117,40 @@ def test_a_chain_begun_before_the_head_was_recorded_goes_on_without_a_gap(chain)
     chain.commit()
     assert check(chain) is None
     assert chain.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc())) == 6
+
+
+def test_content_that_looks_like_the_chain_itself_still_verifies(make):
+    """Quotes, newlines, non-ASCII and a nested "seq" hash alike in Python and (on PostgreSQL) in the database."""
+    actor = Actor(public_id="actor-2", name='Åsa "Ö" Ek\n\u2603', person_id=None)
+    details = {"seq": 0, "ids": ['"seq":0,', "ä\\ü"], "note": ',"seq":0,'}
+    for number in range(3):
+        record(make.session, Action.READ, actor, channel="api", subject_id=',"seq":0,', resource=f"r{number}",
+               details=details)
+    make.session.commit()
+    assert check(make.session) is None
+    assert make.session.scalar(select(AuditEvent.details).order_by(AuditEvent.seq.desc()).limit(1)) == details
+
+
+def test_concurrent_appends_keep_one_gap_free_chain(app, make):
+    """Writers on their own connections queue for the chain's end; none forks it or skips a number."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.audit.chain import recorded_head
+
+    record(make.session, Action.READ, None, channel="web", resource="first")  # records the head
+    make.session.commit()
+    sessions = app.extensions["db_sessionmaker"]
+
+    def write(number: int) -> None:
+        with sessions() as own:
+            for _ in range(5):
+                record(own, Action.READ, None, channel="api", resource=f"writer-{number}")
+                own.commit()
+
+    if make.session.get_bind().dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time by construction")
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    rows = make.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [row.seq for row in rows] == list(range(1, 22))
+    assert verify(iter(rows), recorded_head(make.session)) is None
