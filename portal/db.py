@@ -42,7 +42,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, hide_parameters=True)
+    # No pre-ping: it costs a round trip on every request. After a database restart the first use of each dead
+    # connection fails once and SQLAlchemy renews the pool; pool_recycle retires connections before proxies and
+    # firewalls drop them silently (docs/production.md).
+    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -92,6 +95,15 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+
+
+def hold(db_session: Session, row: object) -> None:
+    """Keep ``row`` in ``db_session``'s identity map while the session lives.
+
+    The identity map holds rows weakly: a person looked up to know who is asking would otherwise be gone, and
+    the policy's ``session.get`` of the same person a moment later would query again.
+    """
+    db_session.info.setdefault("held", []).append(row)
 
 
 @contextmanager

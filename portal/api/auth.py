@@ -68,4 +68,5 @@ def _person_actor(claims: Mapping[str, Any]) -> Actor:
         return Actor(public_id=f"sub:{claims.get('sub')}", name=str(claims.get("name") or ""))
     if person.deceased:
         raise _unauthorized("The access token was refused.", "invalid_token")
+    db.hold(db.session(), person)
     return Actor(public_id=person.public_id, name=person.display_name, person_id=person.id)

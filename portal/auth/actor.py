@@ -19,6 +19,7 @@ def actor_for(user: Any) -> Actor:
     roles = frozenset(user.roles)
     if person is None:
         return Actor(public_id=user.get_id(), name=user.name, roles=roles)
+    db.hold(db.session(), person)
     return Actor(public_id=person.public_id, name=person.display_name, person_id=person.id, roles=roles)
 
 
