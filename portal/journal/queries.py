@@ -6,18 +6,21 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, String, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal.audit.log import record_read
 from portal.config import Settings
+from portal.db import UTCDateTime
 from portal.identity.age import SWEDISH_TIME
 from portal.policy.access import NotFound, require
+from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import visible_entries
+from portal.policy.visibility import EntryShape, entry_condition, entry_parameters, entry_shape, visible_entries
 from portal.readmodel.models import EntryKind, JournalEntry, Organisation, UnitKind
-from portal.readmodel.provenance import Provenance, provenance_of
+from portal.readmodel.provenance import Provenance, provenance_from, provenance_of
 
 ORIGINS = ("region", "municipality", "school_health")
 MAX_PAGE = 100
@@ -114,20 +117,77 @@ def list_entries(
     require(viewer, Area.JOURNAL)
     filters.check()
     limit = max(1, min(limit, MAX_PAGE))
-    query = _base_query(viewer, settings).where(*_filter_conditions(filters))
-    if cursor:
-        query = query.where(_after(decode_cursor(cursor)))
-    query = query.order_by(JournalEntry.effective_at.desc(), JournalEntry.id.desc()).limit(limit + 1)
-    rows = list(session.scalars(query).unique())
+    position = decode_cursor(cursor) if cursor else None
+    shape = _ListShape.of(viewer, filters, position is not None)
+    query = cached(settings, shape, lambda: _list_statement(settings, shape))
+    parameters = {**entry_parameters(viewer, settings), **_filter_parameters(filters), "limit": limit + 1}
+    if position:
+        parameters.update(after_at=position[0], after_id=position[1])
+    rows = session.execute(query, parameters).all()
     page, more = rows[:limit], len(rows) > limit
     record_read(session, viewer, "journal", [row.public_id for row in page])
     next_cursor = encode_cursor(page[-1]) if more and page else None
-    return JournalPage([summary(row) for row in page], next_cursor)
+    return JournalPage([_listed(row) for row in page], next_cursor)
+
+
+@dataclass(frozen=True)
+class _ListShape:
+    """Which conditions a journal list carries; one statement per shape, the values go in as parameters."""
+
+    entries: EntryShape
+    kinds: bool
+    unit: bool
+    origin: str | None
+    period_from: bool
+    period_to: bool
+    text: bool
+    cursor: bool
+
+    @classmethod
+    def of(cls, viewer: Viewer, filters: JournalFilters, cursor: bool) -> _ListShape:
+        return cls(entry_shape(viewer), bool(filters.kinds), bool(filters.unit), filters.origin,
+                   filters.period_from is not None, filters.period_to is not None, bool(filters.text), cursor)
+
+
+def _list_statement(settings: Settings, shape: _ListShape) -> Select:
+    query = _LIST_COLUMNS.where(entry_condition(settings, shape.entries), *_filter_conditions(shape))
+    if shape.cursor:
+        query = query.where(_after())
+    return (query.order_by(JournalEntry.effective_at.desc(), JournalEntry.id.desc())
+            .limit(bindparam("limit", type_=Integer(), required=True)))
+
+
+def _list_columns() -> Select:
+    """What a list shows, as columns: a page of summaries needs no ORM objects or loaded organisations."""
+    unit, provider = aliased(Organisation), aliased(Organisation)
+    return (
+        select(JournalEntry.id, JournalEntry.public_id, JournalEntry.kind, JournalEntry.title,
+               JournalEntry.effective_at, JournalEntry.recorded_at, JournalEntry.status, JournalEntry.author_name,
+               JournalEntry.author_role, JournalEntry.value, JournalEntry.value_text, JournalEntry.value_unit,
+               JournalEntry.source_system, provider.name.label("provider_name"), unit.name.label("unit_name"),
+               unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"), unit.origin.label("unit_origin"))
+        .outerjoin(unit, JournalEntry.unit_id == unit.id)
+        .outerjoin(provider, JournalEntry.provider_id == provider.id)
+    )
+
+
+_LIST_COLUMNS = _list_columns()
+
+
+def _listed(row: Row) -> EntrySummary:
+    return EntrySummary(
+        id=row.public_id, kind=row.kind, title=row.title, effective_at=row.effective_at,
+        recorded_at=row.recorded_at, status=row.status, author_name=row.author_name, author_role=row.author_role,
+        value=row.value, value_text=row.value_text, value_unit=row.value_unit,
+        provenance=provenance_from(row.provider_name, row.unit_name, row.unit_hsa_id, row.unit_kind,
+                                   row.unit_origin, row.source_system),
+    )
 
 
 def get_entry(session: Session, viewer: Viewer, settings: Settings, entry_id: str) -> EntryDetail:
     require(viewer, Area.JOURNAL)
-    row = session.scalars(_base_query(viewer, settings).where(JournalEntry.public_id == entry_id)).first()
+    query = _base_query(viewer, settings).where(JournalEntry.public_id == entry_id)
+    row = session.scalars(query, entry_parameters(viewer, settings)).first()
     if row is None:
         raise NotFound()
     series = _series(session, viewer, settings, row) if row.kind in SERIES_KINDS and row.code else ()
@@ -145,37 +205,54 @@ def _series(session: Session, viewer: Viewer, settings: Settings, row: JournalEn
         .order_by(JournalEntry.effective_at.desc())
         .limit(60)
     )
-    points = [SeriesPoint(at, value, public_id) for at, value, public_id in session.execute(query) if value is not None]
+    found = session.execute(query, entry_parameters(viewer, settings))
+    points = [SeriesPoint(at, value, public_id) for at, value, public_id in found if value is not None]
     return tuple(reversed(points))
 
 
-def _filter_conditions(filters: JournalFilters) -> list[ColumnElement[bool]]:
+def _filter_conditions(shape: _ListShape) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.kinds:
-        conditions.append(JournalEntry.kind.in_(filters.kinds))
-    if filters.unit or filters.origin:
-        conditions.append(JournalEntry.unit_id.in_(_unit_ids(filters)))
-    if filters.period_from:
-        conditions.append(JournalEntry.effective_at >= start_of_day(filters.period_from))
-    if filters.period_to:
-        conditions.append(JournalEntry.effective_at < start_of_day(filters.period_to, next_day=True))
-    if filters.text:
-        pattern = f"%{_escape_like(filters.text.strip())}%"
+    if shape.kinds:
+        conditions.append(JournalEntry.kind.in_(bindparam("kinds", expanding=True)))
+    if shape.unit or shape.origin:
+        conditions.append(JournalEntry.unit_id.in_(_unit_ids(shape)))
+    if shape.period_from:
+        conditions.append(JournalEntry.effective_at >= bindparam("period_from", type_=UTCDateTime(), required=True))
+    if shape.period_to:
+        conditions.append(JournalEntry.effective_at < bindparam("period_to", type_=UTCDateTime(), required=True))
+    if shape.text:
+        pattern = bindparam("pattern", type_=String(), required=True)
         conditions.append(
             or_(JournalEntry.title.ilike(pattern, escape="\\"), JournalEntry.text.ilike(pattern, escape="\\"))
         )
     return conditions
 
 
-def _unit_ids(filters: JournalFilters):  # type: ignore[no-untyped-def]
+def _filter_parameters(filters: JournalFilters) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if filters.kinds:
+        found["kinds"] = list(filters.kinds)
+    if filters.unit:
+        found["unit"] = filters.unit
+    if filters.period_from:
+        found["period_from"] = start_of_day(filters.period_from)
+    if filters.period_to:
+        found["period_to"] = start_of_day(filters.period_to, next_day=True)
+    if filters.text:
+        found["pattern"] = f"%{_escape_like(filters.text.strip())}%"
+    return found
+
+
+def _unit_ids(shape: _ListShape):  # type: ignore[no-untyped-def]
     parent = aliased(Organisation)
     query = select(Organisation.id).outerjoin(parent, Organisation.parent_id == parent.id)
-    if filters.unit:
-        query = query.where(or_(Organisation.hsa_id == filters.unit, parent.hsa_id == filters.unit))
-    if filters.origin == "school_health":
+    if shape.unit:
+        unit = bindparam("unit", type_=String(), required=True)
+        query = query.where(or_(Organisation.hsa_id == unit, parent.hsa_id == unit))
+    if shape.origin == "school_health":
         query = query.where(Organisation.kind == UnitKind.SCHOOL_HEALTH)
-    elif filters.origin:
-        query = query.where(Organisation.origin == filters.origin, Organisation.kind != UnitKind.SCHOOL_HEALTH)
+    elif shape.origin:
+        query = query.where(Organisation.origin == shape.origin, Organisation.kind != UnitKind.SCHOOL_HEALTH)
     return query
 
 
@@ -190,7 +267,7 @@ def start_of_day(day: date, next_day: bool = False) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SWEDISH_TIME).astimezone(UTC)
 
 
-def encode_cursor(row: JournalEntry) -> str:
+def encode_cursor(row: JournalEntry | Row) -> str:
     raw = f"{row.effective_at.astimezone(UTC).isoformat()}|{row.id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -207,13 +284,10 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise BadFilter("cursor", "not a cursor this portal gave out") from None
 
 
-def _after(position: tuple[datetime, int]) -> ColumnElement[bool]:
-    at, row_id = position
+def _after() -> ColumnElement[bool]:
+    at = bindparam("after_at", type_=UTCDateTime(), required=True)
+    row_id = bindparam("after_id", type_=Integer(), required=True)
     return or_(JournalEntry.effective_at < at, and_(JournalEntry.effective_at == at, JournalEntry.id < row_id))
-
-
-def summary(row: JournalEntry) -> EntrySummary:
-    return EntrySummary(**_summary_fields(row))
 
 
 def _summary_fields(row: JournalEntry) -> dict:
@@ -243,6 +317,7 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
     ).subquery()
     rows = session.execute(
         select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
-        .order_by(Organisation.name)
+        .order_by(Organisation.name),
+        entry_parameters(viewer, settings),
     )
     return [(hsa_id, name) for hsa_id, name in rows]

@@ -5,12 +5,16 @@ The same rules, read back the other way, count what the citizen cannot see and w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.config import Settings
+from portal.db import UTCDateTime
+from portal.policy.statements import cached
 from portal.policy.viewer import Viewer
 from portal.readmodel.models import Appointment, CarePlan, ConsentDirective, JournalEntry, Organisation
 
@@ -19,22 +23,30 @@ def _excluded_units(settings: Settings):  # type: ignore[no-untyped-def]
     return select(Organisation.id).where(Organisation.kind.in_(settings.excluded_unit_kinds))
 
 
-def _allowed_units(viewer: Viewer):  # type: ignore[no-untyped-def]
-    return select(Organisation.id).where(Organisation.hsa_id.in_(sorted(viewer.unit_hsa_ids or ())))
+def _allowed_units():  # type: ignore[no-untyped-def]
+    return select(Organisation.id).where(Organisation.hsa_id.in_(bindparam("visible_units", expanding=True)))
 
 
-def _sealed_units(viewer: Viewer):  # type: ignore[no-untyped-def]
+def _sealed_units():  # type: ignore[no-untyped-def]
     return select(ConsentDirective.unit_id).where(
-        ConsentDirective.person_id == viewer.subject.id,
+        ConsentDirective.person_id == _subject(),
         ConsentDirective.kind == "seal",
         ConsentDirective.unit_id.is_not(None),
     )
+
+
+def _subject():  # type: ignore[no-untyped-def]
+    return bindparam("visible_subject", type_=Integer(), required=True)
 
 
 def _unit_excluded(column, settings: Settings) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
     if not settings.excluded_unit_kinds:
         return false()
     return and_(column.is_not(None), column.in_(_excluded_units(settings)))
+
+
+def _delays(settings: Settings) -> list[tuple[str, int]]:
+    return sorted((category, days) for category, days in settings.release_delay_days.items() if days > 0)
 
 
 def excluded_entry(settings: Settings) -> ColumnElement[bool]:
@@ -46,47 +58,82 @@ def excluded_entry(settings: Settings) -> ColumnElement[bool]:
     return or_(_unit_excluded(JournalEntry.unit_id, settings), *keywords)
 
 
-def delayed_entry(settings: Settings, now: datetime) -> ColumnElement[bool]:
-    """Recorded in a category the region releases later, and not released yet."""
+def delayed_entry(settings: Settings) -> ColumnElement[bool]:
+    """Recorded in a category the region releases later, and not released yet (cutoffs: ``time_parameters``)."""
     # coalesce: a NULL category must compare false, not unknown, or NOT(...) would hide the row.
     delays = [
         and_(
             func.coalesce(JournalEntry.category, "") == category,
-            JournalEntry.recorded_at > now - timedelta(days=days),
+            JournalEntry.recorded_at > bindparam(f"visible_delay_{index}", type_=UTCDateTime(), required=True),
         )
-        for category, days in sorted(settings.release_delay_days.items())
-        if days > 0
+        for index, (category, _days) in enumerate(_delays(settings))
     ]
     return or_(false(), *delays)
 
 
-def recent_entry(settings: Settings, now: datetime) -> ColumnElement[bool]:
-    return JournalEntry.recorded_at > now - timedelta(days=settings.hide_recent_days)
+def recent_entry() -> ColumnElement[bool]:
+    return JournalEntry.recorded_at > bindparam("visible_recent", type_=UTCDateTime(), required=True)
 
 
-def protected_entry(viewer: Viewer) -> ColumnElement[bool]:
+def protected_entry() -> ColumnElement[bool]:
     """Sealed or proxy-hidden: for the patient's own eyes only."""
     return or_(
         JournalEntry.sealed.is_(True),
         JournalEntry.proxy_hidden.is_(True),
-        and_(JournalEntry.unit_id.is_not(None), JournalEntry.unit_id.in_(_sealed_units(viewer))),
+        and_(JournalEntry.unit_id.is_not(None), JournalEntry.unit_id.in_(_sealed_units())),
     )
 
 
-def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    """The condition every journal select carries."""
-    conditions = [
-        JournalEntry.person_id == viewer.subject.id,
-        not_(excluded_entry(settings)),
-        not_(delayed_entry(settings, viewer.now)),
-    ]
-    if viewer.hide_recent:
-        conditions.append(not_(recent_entry(settings, viewer.now)))
-    if not viewer.sees_protected_entries:
-        conditions.append(not_(protected_entry(viewer)))
-    if viewer.unit_hsa_ids is not None:
-        conditions.append(JournalEntry.unit_id.in_(_allowed_units(viewer)))
+@dataclass(frozen=True)
+class EntryShape:
+    """What decides the form of a viewer's journal condition; the values go in as parameters."""
+
+    hide_recent: bool
+    sees_protected: bool
+    unit_limited: bool
+
+
+def entry_shape(viewer: Viewer) -> EntryShape:
+    return EntryShape(viewer.hide_recent, viewer.sees_protected_entries, viewer.unit_hsa_ids is not None)
+
+
+def entry_condition(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
+    """The condition every journal select carries, with its values left as parameters (``entry_parameters``).
+
+    Built once per settings and shape: the parameters are required, so a statement run without this viewer's
+    values fails instead of reading with another's.
+    """
+    return cached(settings, ("entries", shape), lambda: _entry_condition(settings, shape))
+
+
+def _entry_condition(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
+    conditions = [JournalEntry.person_id == _subject(), not_(excluded_entry(settings)), not_(delayed_entry(settings))]
+    if shape.hide_recent:
+        conditions.append(not_(recent_entry()))
+    if not shape.sees_protected:
+        conditions.append(not_(protected_entry()))
+    if shape.unit_limited:
+        conditions.append(JournalEntry.unit_id.in_(_allowed_units()))
     return and_(*conditions)
+
+
+def time_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
+    cutoffs = {f"visible_delay_{index}": now - timedelta(days=days)
+               for index, (_category, days) in enumerate(_delays(settings))}
+    return {**cutoffs, "visible_recent": now - timedelta(days=settings.hide_recent_days)}
+
+
+def entry_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
+    """This viewer's values for ``entry_condition``."""
+    found = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
+    if viewer.unit_hsa_ids is not None:
+        found["visible_units"] = sorted(viewer.unit_hsa_ids)
+    return found
+
+
+def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
+    """The viewer's journal condition; run the select with ``entry_parameters(viewer, settings)``."""
+    return entry_condition(settings, entry_shape(viewer))
 
 
 def _unit_conditions(column, viewer: Viewer, settings: Settings) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
@@ -97,7 +144,7 @@ def _unit_conditions(column, viewer: Viewer, settings: Settings) -> list[ColumnE
         hidden = select(Organisation.id).where(Organisation.kind.in_(settings.proxy_hidden_unit_kinds))
         conditions.append(not_(and_(column.is_not(None), column.in_(hidden))))
     if viewer.unit_hsa_ids is not None:
-        conditions.append(column.in_(_allowed_units(viewer)))
+        conditions.append(column.in_(_allowed_units().params(visible_units=sorted(viewer.unit_hsa_ids))))
     return conditions
 
 
@@ -117,9 +164,9 @@ def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[
     if not viewer.sees_protected_entries:
         return {}
     excluded = excluded_entry(settings)
-    delayed = and_(not_(excluded), delayed_entry(settings, viewer.now))
-    recent = and_(not_(excluded), not_(delayed_entry(settings, viewer.now)), recent_entry(settings, viewer.now))
-    delays = sorted((category, days) for category, days in settings.release_delay_days.items() if days > 0)
+    delayed = and_(not_(excluded), delayed_entry(settings))
+    recent = and_(not_(excluded), not_(delayed_entry(settings)), recent_entry())
+    delays = _delays(settings)
     columns = [
         func.count().filter(excluded),
         func.count().filter(delayed),
@@ -127,12 +174,14 @@ def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[
         *[func.min(JournalEntry.recorded_at).filter(and_(delayed, JournalEntry.category == category))
           for category, _days in delays],
     ]
-    row = session.execute(select(*columns).where(JournalEntry.person_id == viewer.subject.id)).one()
+    parameters = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
+    row = session.execute(select(*columns).where(JournalEntry.person_id == _subject()), parameters).one()
     firsts = [first + timedelta(days=days) for first, (_c, days) in zip(row[3:], delays, strict=True) if first]
     return {"excluded": row[0], "delayed": row[1], "recent": row[2], "delayed_until": min(firsts, default=None)}
 
 
 __all__ = [
-    "delayed_entry", "excluded_entry", "hidden_counts", "protected_entry", "recent_entry",
-    "visible_appointments", "visible_care_plans", "visible_entries",
+    "EntryShape", "delayed_entry", "entry_condition", "entry_parameters", "entry_shape", "excluded_entry",
+    "hidden_counts", "protected_entry", "recent_entry", "time_parameters", "visible_appointments",
+    "visible_care_plans", "visible_entries",
 ]

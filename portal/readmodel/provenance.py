@@ -18,11 +18,13 @@ class Provenance:
 
 
 def origin_of(unit: Organisation | None) -> str | None:
-    if unit is None:
-        return None
-    if unit.kind == UnitKind.SCHOOL_HEALTH:
+    return _origin(unit.kind, unit.origin) if unit is not None else None
+
+
+def _origin(unit_kind: str, unit_origin: str) -> str:
+    if unit_kind == UnitKind.SCHOOL_HEALTH:
         return "school_health"
-    return Origin.MUNICIPALITY if unit.origin == Origin.MUNICIPALITY else Origin.REGION
+    return Origin.MUNICIPALITY if unit_origin == Origin.MUNICIPALITY else Origin.REGION
 
 
 def provenance_of(provider: Organisation | None, unit: Organisation | None, source_system: str) -> Provenance:
@@ -32,5 +34,15 @@ def provenance_of(provider: Organisation | None, unit: Organisation | None, sour
         unit_hsa_id=unit.hsa_id if unit else None,
         unit_kind=unit.kind if unit else None,
         origin=origin_of(unit),
+        source_system=source_system,
+    )
+
+
+def provenance_from(provider_name: str | None, unit_name: str | None, unit_hsa_id: str | None,
+                    unit_kind: str | None, unit_origin: str | None, source_system: str) -> Provenance:
+    """The same as ``provenance_of``, from columns a list query selected instead of loaded organisations."""
+    return Provenance(
+        provider=provider_name, unit=unit_name, unit_hsa_id=unit_hsa_id, unit_kind=unit_kind,
+        origin=_origin(unit_kind, unit_origin or "") if unit_kind is not None else None,
         source_system=source_system,
     )

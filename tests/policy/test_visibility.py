@@ -141,3 +141,34 @@ def test_youth_clinic_appointments_and_plans_are_the_patients_alone(make, settin
     assert list_care_plans(make.session, as_parent, settings) == []
     opened = replace(settings, proxy_hidden_unit_kinds=())
     assert len(list_appointments(make.session, as_parent, opened).upcoming) == 2
+
+
+def test_the_statement_built_once_serves_each_viewer_their_own_record(make, settings):
+    """The journal list is built once per shape and reused; only the parameters carry who is looking."""
+    anna, bo = make.person("Anna", age=40), make.person("Bo", age=50)
+    for number in range(3):
+        make.entry(anna, f"Annas anteckning {number}", kind="note")
+        make.entry(bo, f"Bos provsvar {number}", kind="lab_result")
+    make.session.commit()
+    assert titles(make, settings, anna, anna) == {f"Annas anteckning {n}" for n in range(3)}
+    assert titles(make, settings, bo, bo) == {f"Bos provsvar {n}" for n in range(3)}
+    viewer = viewer_for(make.session, actor_for(bo), bo.public_id, settings, NOW)
+    first = list_entries(make.session, viewer, settings, JournalFilters(kinds=("lab_result",)), limit=2)
+    rest = list_entries(make.session, viewer, settings, JournalFilters(kinds=("lab_result",)), first.next_cursor)
+    assert len(first.entries) == 2 and len(rest.entries) == 1
+    viewer = viewer_for(make.session, actor_for(anna), anna.public_id, settings, NOW)
+    assert list_entries(make.session, viewer, settings, JournalFilters(kinds=("lab_result",))).entries == []
+
+
+def test_a_select_with_the_policy_condition_but_no_viewer_values_fails(make, settings):
+    from sqlalchemy.exc import StatementError
+
+    from portal.policy.visibility import visible_entries
+    from portal.readmodel.models import JournalEntry
+
+    adult = make.person(age=40)
+    make.entry(adult, "Anteckning")
+    viewer = viewer_for(make.session, actor_for(adult), adult.public_id, settings, NOW)
+    with pytest.raises(StatementError, match="visible_subject"):
+        make.session.execute(select(JournalEntry.title).where(visible_entries(viewer, settings))).all()
+    make.session.rollback()
