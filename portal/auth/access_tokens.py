@@ -6,6 +6,7 @@ audience, times with at most 60 s of skew, and the scope the door needs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from portal.auth import provider
 from portal.auth.tokens import SKEW_SECONDS, TokenRejected, verify_signature
 
 MAX_TOKEN_LENGTH = 8192
+REMEMBERED_TOKENS = 10_000  # per process; tokens live minutes, so this is a few minutes of distinct callers
 
 
 class NoBearer(Exception):
@@ -34,12 +36,25 @@ def bearer_token() -> str:
 def verify_access_token(token: str, scope: str) -> dict[str, Any]:
     """The claims of a valid access token carrying ``scope``; raises TokenRejected."""
     try:
-        found = provider.client()
-        claims = verify_signature(token, provider.jwks_fetcher(found))
+        claims = _signed_claims(token)
         check_claims(claims, provider.issuer(), scope)
     except provider.ProviderUnavailable:
         raise TokenRejected("provider unavailable") from None
     return claims
+
+
+def _signed_claims(token: str) -> dict[str, Any]:
+    """The claims of a token whose signature holds. An app and its clients send the same token for minutes, so a
+    token checked once is remembered (by digest) and only its claims are checked again, times included, each use."""
+    remembered: dict[bytes, dict[str, Any]] = current_app.extensions.setdefault("verified_tokens", {})
+    digest = hashlib.sha256(token.encode()).digest()
+    claims = remembered.get(digest)
+    if claims is None:
+        claims = verify_signature(token, provider.jwks_fetcher(provider.client()))
+        if len(remembered) >= REMEMBERED_TOKENS:
+            remembered.clear()
+        remembered[digest] = claims
+    return dict(claims)
 
 
 def check_claims(claims: Mapping[str, Any], issuer: str, scope: str) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -155,3 +156,17 @@ def test_ingest_answers_413_past_its_limit(app_config, client):
     response = tester.post("/ingest/fhir", data=b"[" + b" " * 5000 + b"]", headers=bearer(token))
     assert response.status_code == 413
     assert response.get_json()["resourceType"] == "OperationOutcome"
+
+
+
+def test_a_token_accepted_once_is_still_refused_when_it_expires(app, citizen, monkeypatch):
+    """The signature of a token is checked once and remembered; its times are checked again on every use."""
+    from portal import clock
+
+    token = mint(app, citizen, exp=int(time.time()) + 120)
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    later = datetime.now(UTC) + timedelta(seconds=120 + 61)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
