@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from portal.api.dumping import CompiledSchema
 from portal.journal.queries import ORIGINS
 from portal.readmodel.models import EntryKind
 
 ID = validate.Length(min=1, max=64)
 
 
-class ProblemSchema(Schema):
+class ProblemSchema(CompiledSchema):
     """RFC 9457 problem details."""
 
     type = fields.String(required=True)
@@ -21,7 +22,7 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.Raw())
 
 
-class ProvenanceSchema(Schema):
+class ProvenanceSchema(CompiledSchema):
     provider = fields.String(allow_none=True, metadata={"description": "care provider (region or municipality)"})
     unit = fields.String(allow_none=True)
     unit_hsa_id = fields.String(allow_none=True)
@@ -30,7 +31,7 @@ class ProvenanceSchema(Schema):
     source_system = fields.String()
 
 
-class EntrySummarySchema(Schema):
+class EntrySummarySchema(CompiledSchema):
     id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(EntryKind.ALL))
     title = fields.String(required=True)
@@ -45,7 +46,7 @@ class EntrySummarySchema(Schema):
     provenance = fields.Nested(ProvenanceSchema, required=True)
 
 
-class SeriesPointSchema(Schema):
+class SeriesPointSchema(CompiledSchema):
     at = fields.DateTime(required=True)
     value = fields.Float(required=True)
     entry_id = fields.String(required=True)
@@ -63,12 +64,12 @@ class EntryDetailSchema(EntrySummarySchema):
     series = fields.List(fields.Nested(SeriesPointSchema))
 
 
-class JournalPageSchema(Schema):
+class JournalPageSchema(CompiledSchema):
     entries = fields.List(fields.Nested(EntrySummarySchema), required=True)
     next_cursor = fields.String(allow_none=True, metadata={"description": "pass as `cursor` for the next page"})
 
 
-class JournalQuerySchema(Schema):
+class JournalQuerySchema(CompiledSchema):
     kind = fields.List(fields.String(validate=validate.OneOf(EntryKind.ALL)), load_default=list)
     unit = fields.String(
         validate=validate.Length(min=1, max=64), metadata={"description": "HSA-id of unit or provider"}
@@ -81,7 +82,7 @@ class JournalQuerySchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class AppointmentSchema(Schema):
+class AppointmentSchema(CompiledSchema):
     id = fields.String(required=True)
     title = fields.String(required=True)
     status = fields.String(required=True)
@@ -98,35 +99,35 @@ class AppointmentSchema(Schema):
     provenance = fields.Nested(ProvenanceSchema, required=True)
 
 
-class AppointmentListsSchema(Schema):
+class AppointmentListsSchema(CompiledSchema):
     upcoming = fields.List(fields.Nested(AppointmentSchema), required=True)
     past = fields.List(fields.Nested(AppointmentSchema), required=True)
 
 
-class CancelRequestSchema(Schema):
+class CancelRequestSchema(CompiledSchema):
     reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 
-class GoalSchema(Schema):
+class GoalSchema(CompiledSchema):
     description = fields.String(required=True)
     status = fields.String(allow_none=True)
     due = fields.Date(allow_none=True)
 
 
-class ActivitySchema(Schema):
+class ActivitySchema(CompiledSchema):
     description = fields.String(required=True)
     status = fields.String(allow_none=True)
     responsible = fields.String(allow_none=True)
     scheduled = fields.String(allow_none=True)
 
 
-class ParticipantSchema(Schema):
+class ParticipantSchema(CompiledSchema):
     name = fields.String()
     role = fields.String(allow_none=True)
     organisation = fields.String(allow_none=True)
 
 
-class CarePlanSchema(Schema):
+class CarePlanSchema(CompiledSchema):
     id = fields.String(required=True)
     title = fields.String(required=True)
     description = fields.String()
@@ -141,25 +142,25 @@ class CarePlanSchema(Schema):
     provenance = fields.Nested(ProvenanceSchema, required=True)
 
 
-class CarePlanListSchema(Schema):
+class CarePlanListSchema(CompiledSchema):
     care_plans = fields.List(fields.Nested(CarePlanSchema), required=True)
 
 
-class SubjectSchema(Schema):
+class SubjectSchema(CompiledSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     mode = fields.String(required=True, validate=validate.OneOf(("self", "guardian", "representative")))
     areas = fields.List(fields.String(), required=True)
 
 
-class MeSchema(Schema):
+class MeSchema(CompiledSchema):
     id = fields.String(required=True)
     name = fields.String(required=True)
     roles = fields.List(fields.String())
     subjects = fields.List(fields.Nested(SubjectSchema), required=True)
 
 
-class AccessLogEntrySchema(Schema):
+class AccessLogEntrySchema(CompiledSchema):
     at = fields.DateTime(required=True)
     actor = fields.String(required=True)
     actor_organisation = fields.String(allow_none=True)
@@ -170,12 +171,12 @@ class AccessLogEntrySchema(Schema):
     support_session = fields.Boolean(required=True)
 
 
-class AccessLogSchema(Schema):
+class AccessLogSchema(CompiledSchema):
     entries = fields.List(fields.Nested(AccessLogEntrySchema), required=True)
     next_cursor = fields.String(allow_none=True)
 
 
-class AccessLogQuerySchema(Schema):
+class AccessLogQuerySchema(CompiledSchema):
     from_ = fields.Date(data_key="from")
     to = fields.Date()
     who = fields.String(validate=validate.OneOf(("self", "guardian", "representative", "support")))
