@@ -6,17 +6,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Integer, Row, Select, bindparam, exists, select
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from portal import clock
 from portal.audit.log import Action, record, record_read
 from portal.config import Settings
+from portal.db import UTCDateTime
 from portal.policy.access import Forbidden, NotFound, require
+from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import visible_appointments
-from portal.readmodel.models import Appointment, CancelRequest
-from portal.readmodel.provenance import Provenance, provenance_of
+from portal.policy.visibility import (
+    EntryShape,
+    entry_shape,
+    viewer_parameters,
+    visible_appointments,
+    visible_appointments_for,
+)
+from portal.readmodel.models import Appointment, CancelRequest, Organisation
+from portal.readmodel.provenance import Provenance, provenance_from, provenance_of
 
 CANCELLABLE = ("booked", "pending", "proposed")
 # Still listed with their status on the appointments page, but never as "your next appointments".
@@ -49,38 +57,64 @@ class AppointmentLists:
 
 def list_appointments(session: Session, viewer: Viewer, settings: Settings, past_limit: int = 50) -> AppointmentLists:
     require(viewer, Area.APPOINTMENTS)
-    base = select(Appointment).where(visible_appointments(viewer, settings)).options(
-        joinedload(Appointment.unit), joinedload(Appointment.provider)
-    )
-    upcoming = session.scalars(
-        base.where(Appointment.start >= viewer.now).order_by(Appointment.start, Appointment.id).limit(200)
-    ).all()
-    past = session.scalars(
-        base.where(Appointment.start < viewer.now).order_by(Appointment.start.desc(), Appointment.id.desc())
-        .limit(past_limit)
-    ).all()
-    pending = _pending_cancels(session, [*upcoming, *past])
+    parameters = {**viewer_parameters(viewer, settings), "now": viewer.now}
+    shape = entry_shape(viewer)
+    upcoming = session.execute(_listing(settings, shape, UPCOMING), {**parameters, "limit": 200}).all()
+    past = session.execute(_listing(settings, shape, PAST), {**parameters, "limit": past_limit}).all()
     record_read(session, viewer, "appointments", [row.public_id for row in [*upcoming, *past]])
-    return AppointmentLists(
-        [view(row, viewer, row.source_key in pending) for row in upcoming],
-        [view(row, viewer, row.source_key in pending) for row in past],
-    )
+    return AppointmentLists([_listed(row, viewer) for row in upcoming], [_listed(row, viewer) for row in past])
+
+
+UPCOMING, NEXT, PAST = "upcoming", "next", "past"
+
+
+def _listing(settings: Settings, shape: EntryShape, which: str) -> Select:
+    """Upcoming or next (soonest first; next leaves out what will not happen) or past (newest first), as columns,
+    built once per shape."""
+    def build() -> Select:
+        unit, provider = aliased(Organisation), aliased(Organisation)
+        pending = exists().where(CancelRequest.appointment_key == Appointment.source_key,
+                                 CancelRequest.status == "pending")
+        now = bindparam("now", type_=UTCDateTime(), required=True)
+        query = (
+            select(*_LISTED, pending.label("cancel_requested"), provider.name.label("provider_name"),
+                   unit.name.label("unit_name"), unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"),
+                   unit.origin.label("unit_origin"))
+            .outerjoin(unit, Appointment.unit_id == unit.id)
+            .outerjoin(provider, Appointment.provider_id == provider.id)
+            .where(visible_appointments_for(settings, shape))
+        )
+        if which == PAST:
+            query = query.where(Appointment.start < now).order_by(Appointment.start.desc(), Appointment.id.desc())
+        else:
+            query = query.where(Appointment.start >= now).order_by(Appointment.start, Appointment.id)
+        if which == NEXT:
+            query = query.where(Appointment.status.not_in(NOT_HAPPENING))
+        return query.limit(bindparam("limit", type_=Integer(), required=True))
+
+    return cached(settings, ("appointment_list", shape, which), build)
+
+
+_LISTED = (Appointment.public_id, Appointment.title, Appointment.status, Appointment.kind, Appointment.start,
+           Appointment.end, Appointment.place, Appointment.video_url, Appointment.practitioner,
+           Appointment.description, Appointment.preparation, Appointment.source_system)
+
+
+def _listed(row: Row, viewer: Viewer) -> AppointmentView:
+    provenance = provenance_from(row.provider_name, row.unit_name, row.unit_hsa_id, row.unit_kind, row.unit_origin,
+                                 row.source_system)
+    return _view(row, viewer, bool(row.cancel_requested), provenance)
 
 
 def upcoming_appointments(
     session: Session, viewer: Viewer, settings: Settings, limit: int = 3
 ) -> list[AppointmentView]:
-    """The next few, for the start page (the caller audits the page)."""
+    """The next few that will happen, for the start page (the caller audits the page)."""
     if not viewer.may(Area.APPOINTMENTS):
         return []
-    rows = session.scalars(
-        select(Appointment).where(visible_appointments(viewer, settings), Appointment.start >= viewer.now,
-                                  Appointment.status.not_in(NOT_HAPPENING))
-        .options(joinedload(Appointment.unit), joinedload(Appointment.provider))
-        .order_by(Appointment.start, Appointment.id).limit(limit)
-    ).all()
-    pending = _pending_cancels(session, rows)
-    return [view(row, viewer, row.source_key in pending) for row in rows]
+    parameters = {**viewer_parameters(viewer, settings), "now": viewer.now, "limit": limit}
+    rows = session.execute(_listing(settings, entry_shape(viewer), NEXT), parameters).all()
+    return [_listed(row, viewer) for row in rows]
 
 
 def get_appointment(session: Session, viewer: Viewer, settings: Settings, appointment_id: str) -> AppointmentView:
@@ -113,14 +147,15 @@ def _load(session: Session, viewer: Viewer, settings: Settings, appointment_id: 
     require(viewer, Area.APPOINTMENTS)
     row = session.scalars(
         select(Appointment).where(visible_appointments(viewer, settings), Appointment.public_id == appointment_id)
-        .options(joinedload(Appointment.unit), joinedload(Appointment.provider))
+        .options(joinedload(Appointment.unit), joinedload(Appointment.provider)),
+        viewer_parameters(viewer, settings),
     ).first()
     if row is None:
         raise NotFound()
     return row
 
 
-def _may_request_cancel(row: Appointment, viewer: Viewer) -> bool:
+def _may_request_cancel(row: Appointment | Row, viewer: Viewer) -> bool:
     return viewer.may_change and row.status in CANCELLABLE and row.start > viewer.now
 
 
@@ -150,10 +185,13 @@ def _outgoing_message(row: Appointment, reason: str) -> dict:
 
 
 def view(row: Appointment, viewer: Viewer, cancel_requested: bool) -> AppointmentView:
+    return _view(row, viewer, cancel_requested, provenance_of(row.provider, row.unit, row.source_system))
+
+
+def _view(row: Appointment | Row, viewer: Viewer, cancel_requested: bool, provenance: Provenance) -> AppointmentView:
     return AppointmentView(
         id=row.public_id, title=row.title, status=row.status, kind=row.kind, start=row.start, end=row.end,
         place=row.place, video_url=row.video_url, practitioner=row.practitioner, description=row.description,
         preparation=row.preparation, cancel_requested=cancel_requested,
-        can_request_cancel=not cancel_requested and _may_request_cancel(row, viewer),
-        provenance=provenance_of(row.provider, row.unit, row.source_system),
+        can_request_cancel=not cancel_requested and _may_request_cancel(row, viewer), provenance=provenance,
     )

@@ -12,7 +12,7 @@ from portal.audit.log import record_read
 from portal.config import Settings
 from portal.policy.access import NotFound, require
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import visible_care_plans
+from portal.policy.visibility import viewer_parameters, visible_care_plans
 from portal.readmodel.models import CarePlan, CarePlanActivity
 from portal.readmodel.provenance import Provenance, provenance_of
 
@@ -57,7 +57,8 @@ def _query(viewer: Viewer, settings: Settings):  # type: ignore[no-untyped-def]
 
 def list_care_plans(session: Session, viewer: Viewer, settings: Settings) -> list[CarePlanView]:
     require(viewer, Area.CARE_PLANS)
-    rows = session.scalars(_query(viewer, settings).order_by(CarePlan.next_follow_up, CarePlan.id)).unique().all()
+    rows = session.scalars(_query(viewer, settings).order_by(CarePlan.next_follow_up, CarePlan.id),
+                           viewer_parameters(viewer, settings)).unique().all()
     record_read(session, viewer, "care_plans", [row.public_id for row in rows])
     return [view(row) for row in rows]
 
@@ -68,14 +69,16 @@ def follow_ups_due(session: Session, viewer: Viewer, settings: Settings, until: 
         return []
     rows = session.scalars(
         _query(viewer, settings).where(CarePlan.next_follow_up.is_not(None), CarePlan.next_follow_up <= until)
-        .order_by(CarePlan.next_follow_up)
+        .order_by(CarePlan.next_follow_up),
+        viewer_parameters(viewer, settings),
     ).unique().all()
     return [view(row) for row in rows]
 
 
 def get_care_plan(session: Session, viewer: Viewer, settings: Settings, plan_id: str) -> CarePlanView:
     require(viewer, Area.CARE_PLANS)
-    row = session.scalars(_query(viewer, settings).where(CarePlan.public_id == plan_id)).unique().first()
+    query = _query(viewer, settings).where(CarePlan.public_id == plan_id)
+    row = session.scalars(query, viewer_parameters(viewer, settings)).unique().first()
     if row is None:
         raise NotFound()
     record_read(session, viewer, "care_plan", [row.public_id])

@@ -18,7 +18,7 @@ from portal.identity.age import SWEDISH_TIME
 from portal.policy.access import NotFound, require
 from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import EntryShape, entry_condition, entry_parameters, entry_shape, visible_entries
+from portal.policy.visibility import EntryShape, entry_condition, entry_shape, viewer_parameters, visible_entries
 from portal.readmodel.models import EntryKind, JournalEntry, Organisation, UnitKind
 from portal.readmodel.provenance import Provenance, provenance_from, provenance_of
 
@@ -120,7 +120,7 @@ def list_entries(
     position = decode_cursor(cursor) if cursor else None
     shape = _ListShape.of(viewer, filters, position is not None)
     query = cached(settings, shape, lambda: _list_statement(settings, shape))
-    parameters = {**entry_parameters(viewer, settings), **_filter_parameters(filters), "limit": limit + 1}
+    parameters = {**viewer_parameters(viewer, settings), **_filter_parameters(filters), "limit": limit + 1}
     if position:
         parameters.update(after_at=position[0], after_id=position[1])
     rows = session.execute(query, parameters).all()
@@ -187,7 +187,7 @@ def _listed(row: Row) -> EntrySummary:
 def get_entry(session: Session, viewer: Viewer, settings: Settings, entry_id: str) -> EntryDetail:
     require(viewer, Area.JOURNAL)
     query = _base_query(viewer, settings).where(JournalEntry.public_id == entry_id)
-    row = session.scalars(query, entry_parameters(viewer, settings)).first()
+    row = session.scalars(query, viewer_parameters(viewer, settings)).first()
     if row is None:
         raise NotFound()
     series = _series(session, viewer, settings, row) if row.kind in SERIES_KINDS and row.code else ()
@@ -205,7 +205,7 @@ def _series(session: Session, viewer: Viewer, settings: Settings, row: JournalEn
         .order_by(JournalEntry.effective_at.desc())
         .limit(60)
     )
-    found = session.execute(query, entry_parameters(viewer, settings))
+    found = session.execute(query, viewer_parameters(viewer, settings))
     points = [SeriesPoint(at, value, public_id) for at, value, public_id in found if value is not None]
     return tuple(reversed(points))
 
@@ -318,6 +318,6 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
     rows = session.execute(
         select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
         .order_by(Organisation.name),
-        entry_parameters(viewer, settings),
+        viewer_parameters(viewer, settings),
     )
     return [(hsa_id, name) for hsa_id, name in rows]

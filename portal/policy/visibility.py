@@ -98,7 +98,7 @@ def entry_shape(viewer: Viewer) -> EntryShape:
 
 
 def entry_condition(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
-    """The condition every journal select carries, with its values left as parameters (``entry_parameters``).
+    """The condition every journal select carries, with its values left as parameters (``viewer_parameters``).
 
     Built once per settings and shape: the parameters are required, so a statement run without this viewer's
     values fails instead of reading with another's.
@@ -123,8 +123,8 @@ def time_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
     return {**cutoffs, "visible_recent": now - timedelta(days=settings.hide_recent_days)}
 
 
-def entry_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
-    """This viewer's values for ``entry_condition``."""
+def viewer_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
+    """This viewer's values for the conditions here (journal, appointments, care plans)."""
     found = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
     if viewer.unit_hsa_ids is not None:
         found["visible_units"] = sorted(viewer.unit_hsa_ids)
@@ -132,28 +132,37 @@ def entry_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
 
 
 def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    """The viewer's journal condition; run the select with ``entry_parameters(viewer, settings)``."""
+    """The viewer's journal condition; run the select with ``viewer_parameters(viewer, settings)``."""
     return entry_condition(settings, entry_shape(viewer))
 
 
-def _unit_conditions(column, viewer: Viewer, settings: Settings) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
+def _unit_conditions(column, shape: EntryShape, settings: Settings) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
     """Appointments and plans carry no sensitivity flags of their own, so their unit decides: an excluded unit
     for everyone, and for anyone but the patient the units whose very visit tells too much (a youth clinic)."""
     conditions = [not_(_unit_excluded(column, settings))]
-    if not viewer.sees_protected_entries and settings.proxy_hidden_unit_kinds:
+    if not shape.sees_protected and settings.proxy_hidden_unit_kinds:
         hidden = select(Organisation.id).where(Organisation.kind.in_(settings.proxy_hidden_unit_kinds))
         conditions.append(not_(and_(column.is_not(None), column.in_(hidden))))
-    if viewer.unit_hsa_ids is not None:
-        conditions.append(column.in_(_allowed_units().params(visible_units=sorted(viewer.unit_hsa_ids))))
+    if shape.unit_limited:
+        conditions.append(column.in_(_allowed_units()))
     return conditions
 
 
 def visible_appointments(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    return and_(Appointment.person_id == viewer.subject.id, *_unit_conditions(Appointment.unit_id, viewer, settings))
+    """The viewer's appointment condition; run the select with ``viewer_parameters(viewer, settings)``."""
+    return visible_appointments_for(settings, entry_shape(viewer))
+
+
+def visible_appointments_for(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
+    return cached(settings, ("appointments", shape), lambda: and_(
+        Appointment.person_id == _subject(), *_unit_conditions(Appointment.unit_id, shape, settings)))
 
 
 def visible_care_plans(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
-    return and_(CarePlan.person_id == viewer.subject.id, *_unit_conditions(CarePlan.unit_id, viewer, settings))
+    """The viewer's care plan condition; run the select with ``viewer_parameters(viewer, settings)``."""
+    shape = entry_shape(viewer)
+    return cached(settings, ("care_plans", shape), lambda: and_(
+        CarePlan.person_id == _subject(), *_unit_conditions(CarePlan.unit_id, shape, settings)))
 
 
 def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[str, object]:
@@ -181,7 +190,7 @@ def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[
 
 
 __all__ = [
-    "EntryShape", "delayed_entry", "entry_condition", "entry_parameters", "entry_shape", "excluded_entry",
+    "EntryShape", "delayed_entry", "entry_condition", "viewer_parameters", "entry_shape", "excluded_entry",
     "hidden_counts", "protected_entry", "recent_entry", "time_parameters", "visible_appointments",
-    "visible_care_plans", "visible_entries",
+    "visible_appointments_for", "visible_care_plans", "visible_entries",
 ]

@@ -85,6 +85,10 @@ def test_bearer_token_may_ask_to_cancel(app, citizen, make):
     assert response.status_code == 202
     assert response.get_json()["cancel_requested"] is True
     assert make.session.scalar(select(func.count()).select_from(CancelRequest)) == 1
+    make.session.commit()
+    listed = client.get(f"/api/v1/subjects/{citizen.public_id}/appointments", headers=bearer(token))
+    again = listed.get_json()["upcoming"][0]
+    assert again["cancel_requested"] is True and again["can_request_cancel"] is False
 
 
 @pytest.mark.parametrize(
