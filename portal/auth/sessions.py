@@ -26,19 +26,21 @@ DEV_COOKIE = "portal_session"
 PROD_COOKIE = "__Host-portal_session"
 # The embedded identity provider is another party with its own cookie; it never reads the portal's session.
 SKIPPED_PREFIXES = ("/dev-idp/", "/static/")
+TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 class ServerSession(CallbackDict[str, Any], SessionMixin):  # type: ignore[misc]
     """Session data plus what the store needs: the cookie token and when the session began."""
 
     def __init__(self, data: dict[str, Any] | None = None, token: str | None = None,
-                 created_at: datetime | None = None) -> None:
+                 created_at: datetime | None = None, seen_at: datetime | None = None) -> None:
         def on_update(_self: CallbackDict[str, Any]) -> None:
             self.modified = True
 
         super().__init__(data or {}, on_update)
         self.token = token
         self.created_at = created_at
+        self.seen_at = seen_at
         self.modified = False
         self.rotate = False
         self.restart = False
@@ -114,7 +116,7 @@ class DatabaseSessionInterface(SessionInterface):
             if row is not None:
                 self._delete(row.id_hash)
             return ServerSession()
-        return ServerSession(dict(row.data or {}), token, _aware(row.created_at))
+        return ServerSession(dict(row.data or {}), token, _aware(row.created_at), _aware(row.last_seen_at))
 
     def make_null_session(self, app: Flask) -> ServerSession:  # type: ignore[override]
         return ServerSession()
@@ -137,7 +139,7 @@ class DatabaseSessionInterface(SessionInterface):
             self._store_new(session)
             response.set_cookie(name, session.token or "", path="/", secure=self._secure(app),
                                 httponly=True, samesite="Lax")
-        else:
+        elif session.modified or _due_a_touch(session):
             self._touch(session)
         response.vary.add("Cookie")
 
@@ -175,6 +177,15 @@ class DatabaseSessionInterface(SessionInterface):
     def _delete(self, id_hash: str) -> None:
         with _store() as tx:
             tx.execute(delete(WebSession).where(WebSession.id_hash == id_hash))
+
+
+def _due_a_touch(session: ServerSession) -> bool:
+    """Whether to record this request as the session's last activity.
+
+    Not within a minute of the last record: a write on every page view is the costliest part of reading one. The
+    idle limit is then counted from up to a minute before the last request, so a session ends early, never late.
+    """
+    return session.seen_at is None or clock.now() - session.seen_at >= TOUCH_INTERVAL
 
 
 def _oidc_keys(session: ServerSession) -> dict[str, str | None]:

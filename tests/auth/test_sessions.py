@@ -46,6 +46,17 @@ def test_session_ends_after_15_idle_minutes(client, sign_in, move_clock):
     assert response.status_code == 302 and "/auth/login" in response.location
 
 
+def test_activity_is_recorded_at_most_once_a_minute_and_idle_time_counts_from_the_record(
+        client, sign_in, move_clock):
+    sign_in()
+    move_clock(5)
+    assert client.get("/start").status_code == 200  # recorded: 5 minutes since sign-in
+    move_clock(5.5)
+    assert client.get("/start").status_code == 200  # not recorded: 30 s since the last record
+    move_clock(5 + 15 + 0.25)
+    assert client.get("/start").status_code == 302  # 15 min 15 s since the record, 14 min 45 s since the request
+
+
 def test_session_ends_after_12_hours_even_when_active(client, sign_in, move_clock):
     sign_in()
     for minute in range(10, 12 * 60, 10):
