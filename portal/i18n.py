@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel.support import NullTranslations
 from flask import Flask, Response, g, has_request_context, request
-from flask_babel import Babel
+from flask_babel import Babel, get_translations
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
 COOKIE = "lang"
 TIMEZONE = "Europe/Stockholm"
+TRANSLATIONS = "_portal_translations"
 
 
 def language() -> str:
@@ -61,10 +63,30 @@ def _remember_choice(response: Response) -> Response:
 
 def _forget_cached_locale() -> None:
     g.pop("_flask_babel", None)
+    g.pop(TRANSLATIONS, None)
+
+
+def _translations() -> NullTranslations:
+    """This request's catalogue, looked up once: flask-babel looks it up again for every string a template shows."""
+    found = g.get(TRANSLATIONS)
+    if found is None:
+        found = g.setdefault(TRANSLATIONS, get_translations())
+    return found  # type: ignore[no-any-return]
+
+
+def _install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=language, default_locale=DEFAULT, default_timezone=TIMEZONE)
+    _install_template_gettext(app)
     app.context_processor(lambda: {"lang": language(), "other_lang": other_language(),
                                    "switch_language_url": switch_language_url, "possessive": possessive})
     app.after_request(_remember_choice)

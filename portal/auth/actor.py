@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from portal import db
 from portal.auth.users import current_user
 from portal.policy.viewer import Actor
-from portal.readmodel.models import Person
+from portal.readmodel.persons import person_by_public_id
 
 
 def actor_for(user: Any) -> Actor:
     """The user as the policy sees them; staff and people with no records yet have no person row."""
     public_id = user.person_id
-    person = db.session().scalar(select(Person).where(Person.public_id == public_id)) if public_id else None
+    person = person_by_public_id(db.session(), public_id) if public_id else None
     roles = frozenset(user.roles)
     if person is None:
         return Actor(public_id=user.get_id(), name=user.name, roles=roles)
