@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from babel.support import NullTranslations
 from flask import Flask, Response, g, has_request_context, request
-from flask_babel import Babel, get_translations
+from flask_babel import Babel, Domain
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
@@ -66,27 +66,22 @@ def _forget_cached_locale() -> None:
     g.pop(TRANSLATIONS, None)
 
 
-def _translations() -> NullTranslations:
-    """This request's catalogue, looked up once: flask-babel looks it up again for every string a template shows."""
-    found = g.get(TRANSLATIONS)
-    if found is None:
-        found = g.setdefault(TRANSLATIONS, get_translations())
-    return found  # type: ignore[no-any-return]
+class _RequestDomain(Domain):
+    """flask-babel finds the request's catalogue again for every string it translates (a page has hundreds):
+    this domain finds it once per request."""
 
-
-def _install_template_gettext(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    def get_translations(self) -> NullTranslations:
+        if not has_request_context():
+            return super().get_translations()  # type: ignore[no-any-return]
+        found = g.get(TRANSLATIONS)
+        if found is None:
+            found = g.setdefault(TRANSLATIONS, super().get_translations())
+        return found  # type: ignore[no-any-return]
 
 
 def init_app(app: Flask) -> None:
-    Babel(app, locale_selector=language, default_locale=DEFAULT, default_timezone=TIMEZONE)
-    _install_template_gettext(app)
+    babel = Babel(app, locale_selector=language, default_locale=DEFAULT, default_timezone=TIMEZONE)
+    babel.__dict__["domain_instance"] = _RequestDomain()  # a cached_property that flask-babel reads its domain from
     app.context_processor(lambda: {"lang": language(), "other_lang": other_language(),
                                    "switch_language_url": switch_language_url, "possessive": possessive})
     app.after_request(_remember_choice)

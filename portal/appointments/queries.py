@@ -59,8 +59,9 @@ def list_appointments(session: Session, viewer: Viewer, settings: Settings, past
     require(viewer, Area.APPOINTMENTS)
     parameters = {**viewer_parameters(viewer, settings), "now": viewer.now}
     shape = entry_shape(viewer)
-    upcoming = session.execute(_listing(settings, shape, UPCOMING), {**parameters, "limit": 200}).all()
-    past = session.execute(_listing(settings, shape, PAST), {**parameters, "limit": past_limit}).all()
+    rows = session.connection().execute  # plain rows: no ORM result machinery
+    upcoming = rows(_listing(settings, shape, UPCOMING), {**parameters, "limit": 200}).all()
+    past = rows(_listing(settings, shape, PAST), {**parameters, "limit": past_limit}).all()
     record_read(session, viewer, "appointments", [row.public_id for row in [*upcoming, *past]])
     return AppointmentLists([_listed(row, viewer) for row in upcoming], [_listed(row, viewer) for row in past])
 
@@ -113,7 +114,7 @@ def upcoming_appointments(
     if not viewer.may(Area.APPOINTMENTS):
         return []
     parameters = {**viewer_parameters(viewer, settings), "now": viewer.now, "limit": limit}
-    rows = session.execute(_listing(settings, entry_shape(viewer), NEXT), parameters).all()
+    rows = session.connection().execute(_listing(settings, entry_shape(viewer), NEXT), parameters).all()
     return [_listed(row, viewer) for row in rows]
 
 

@@ -123,7 +123,7 @@ def list_entries(
     parameters = {**viewer_parameters(viewer, settings), **_filter_parameters(filters), "limit": limit + 1}
     if position:
         parameters.update(after_at=position[0], after_id=position[1])
-    rows = session.execute(query, parameters).all()
+    rows = session.connection().execute(query, parameters).all()  # plain rows: no ORM result machinery
     page, more = rows[:limit], len(rows) > limit
     record_read(session, viewer, "journal", [row.public_id for row in page])
     next_cursor = encode_cursor(page[-1]) if more and page else None
@@ -312,12 +312,13 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
     """(HSA-id, name) of the units and care providers behind the entries the viewer may see: the unit filter's
     choices. Names only, no content; the page that shows them audits its own read."""
     require(viewer, Area.JOURNAL)
-    ids = select(JournalEntry.unit_id).where(visible_entries(viewer, settings)).union(
-        select(JournalEntry.provider_id).where(visible_entries(viewer, settings))
-    ).subquery()
-    rows = session.execute(
-        select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
-        .order_by(Organisation.name),
-        viewer_parameters(viewer, settings),
-    )
-    return [(hsa_id, name) for hsa_id, name in rows]
+    shape = entry_shape(viewer)
+    query = cached(settings, ("entry_units", shape), lambda: _entry_units(settings, shape))
+    return [(hsa_id, name) for hsa_id, name in session.connection().execute(query, viewer_parameters(viewer, settings))]
+
+
+def _entry_units(settings: Settings, shape: EntryShape) -> Select:
+    visible = entry_condition(settings, shape)
+    ids = select(JournalEntry.unit_id).where(visible).union(select(JournalEntry.provider_id).where(visible)).subquery()
+    return (select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
+            .order_by(Organisation.name))
