@@ -34,6 +34,10 @@ class NumberAllocator:
 
     def __init__(self, reserved: tuple[str, ...] = ()) -> None:
         self._used: set[str] = set(reserved)
+        # Per (day, female, coordination): serials before this position are taken. Numbers are never given
+        # back, so the first free serial only moves forward; without this, replicating a population 100-fold
+        # rescans every full day's serials for every person (minutes instead of a second).
+        self._next: dict[tuple[date, bool, bool], int] = {}
 
     def allocate(self, birth: date, female: bool, coordination: bool = False) -> tuple[str, date]:
         """A free number and the birth date it encodes (the wanted one unless that day is full)."""
@@ -47,10 +51,18 @@ class NumberAllocator:
         raise RuntimeError("no free demo number within a year of the birth date")
 
     def _free_on(self, day: date, female: bool, coordination: bool) -> str | None:
-        for serial in SERIALS:
-            if (serial % 2 == 0) != female:
-                continue
-            number = make(day, serial, coordination)
+        serials = _FEMALE if female else _MALE
+        key = (day, female, coordination)
+        position = self._next.get(key, 0)
+        while position < len(serials):
+            number = make(day, serials[position], coordination)
             if number not in self._used:
+                self._next[key] = position
                 return number
+            position += 1
+        self._next[key] = position
         return None
+
+
+_FEMALE = tuple(s for s in SERIALS if s % 2 == 0)
+_MALE = tuple(s for s in SERIALS if s % 2 == 1)
