@@ -4,75 +4,102 @@ Each copy of a base person keeps their age, household, guardians and record (so 
 distributions holds exactly), with a new demo personnummer from the demo's own allocator (the birth date may move
 a day when a day's serials are used up), a new opaque id and new source keys. The event log is not copied: the
 HTTP cases read only the read model, and ingestion and rebuild are measured on their own.
+
+Copies are written as a bulk load: secondary indexes set aside and rebuilt at the end (bench/indexes.py), base
+rows read from a snapshot (a growing table is never scanned), copy after copy so that each copy's rows lie
+together on disk as a loaded population's do.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from collections.abc import Callable
 
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, MetaData, Table, create_engine, insert, inspect, select, text
 
+from bench import indexes
 from bench.common import log
 from portal.demo.numbers import NumberAllocator
 
 PERSON_REFS = ("person_id", "proxy_id", "subject_id", "blocked_person_id")
-# Tables that belong to persons, parents before children; (table, column that bounds the base rows).
-TABLES = (("patient_link", "person_id"), ("relationship", "id"), ("consent_directive", "id"),
-          ("access_exception", "id"), ("care_plan", "id"), ("care_plan_goal", "id"),
-          ("care_plan_activity", "id"), ("appointment", "id"), ("journal_entry", "id"))
+# Tables that belong to persons (all their rows are the base's until the copy starts).
+TABLES = ("patient_link", "relationship", "consent_directive", "access_exception", "care_plan", "care_plan_goal",
+          "care_plan_activity", "appointment", "journal_entry")
 
 
 def replicate(url: str, copies: int) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA cache_size=-1000000")
-            connection.exec_driver_sql("PRAGMA synchronous=OFF")
-        columns = {name: [c["name"] for c in inspect(connection).get_columns(name)]
-                   for name in ("person", *(t for t, _ in TABLES))}
-        bounds = {name: _max(connection, name, "id") for name in ("person", "care_plan", *(t for t, _ in TABLES))
-                  if "id" in columns[name]}
-        allocator = NumberAllocator(tuple(connection.execute(text("SELECT personnummer FROM person")).scalars()))
-        base = connection.execute(text("SELECT * FROM person WHERE id <= :top ORDER BY id"),
-                                  {"top": bounds["person"]}).mappings().all()
-        for copy in range(1, copies):
-            _persons(connection, base, copy, bounds["person"], allocator)
-            for table, bound in TABLES:
-                _rows(connection, table, columns[table], bound, copy, bounds)
-            log(f"  copy {copy}/{copies - 1} done")
-        if engine.dialect.name == "postgresql":
-            for table in ("person", *(t for t, _ in TABLES if "id" in columns[t])):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                        f"(SELECT max(id) FROM {table}))"))
+        restore = _bulk_mode(connection)
+        _copy(connection, copies)
     with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        restore(connection)
+        connection.exec_driver_sql("ANALYZE")
     engine.dispose()
 
 
-def _max(connection: Connection, table: str, column: str) -> int:
-    return int(connection.execute(text(f"SELECT coalesce(max({column}), 0) FROM {table}")).scalar() or 0)
+def _copy(connection: Connection, copies: int) -> None:
+    person = Table("person", MetaData(), autoload_with=connection)
+    columns = {name: [c["name"] for c in inspect(connection).get_columns(name)] for name in TABLES}
+    keyed = ("person", *(name for name in TABLES if "id" in columns[name]))
+    bounds = {name: _max(connection, name) for name in keyed}
+    rebuild = indexes.set_aside(connection, ("person", *TABLES))
+    _persons(connection, person, copies, bounds["person"])
+    for table in TABLES:
+        _table(connection, table, columns[table], copies, bounds)
+    started = time.monotonic()
+    indexes.rebuild(connection, rebuild)
+    log(f"  {len(rebuild)} indexes rebuilt in {time.monotonic() - started:.0f} s")
+    if connection.dialect.name == "postgresql":
+        for table in keyed:
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
 
 
-def _persons(connection: Connection, base: list, copy: int, top: int, allocator: NumberAllocator) -> None:
+def _bulk_mode(connection: Connection) -> Callable[[Connection], None]:
+    """Settings for one large write; returns what puts back the ones that outlive the transaction."""
+    if connection.dialect.name == "postgresql":
+        # Foreign key triggers off: a copy refers only to rows of its own copy, which exist by construction.
+        for setting in ("session_replication_role = replica", "synchronous_commit = off",
+                        "maintenance_work_mem = '1GB'", "temp_buffers = '512MB'"):
+            connection.exec_driver_sql(f"SET LOCAL {setting}")
+        return lambda _connection: None
+    journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -1000000", "temp_store = MEMORY"):
+        connection.exec_driver_sql(f"PRAGMA {pragma}")
+    return lambda later: later.exec_driver_sql(f"PRAGMA journal_mode = {journal}")
+
+
+def _max(connection: Connection, table: str) -> int:
+    return int(connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar() or 0)
+
+
+def _persons(connection: Connection, person: Table, copies: int, top: int) -> None:
+    started = time.monotonic()
+    base = connection.execute(select(person).order_by(person.c.id)).mappings().all()
+    allocator = NumberAllocator(tuple(row["personnummer"] for row in base))
     rows = []
-    for person in base:
-        row = dict(person)
-        birth = row["birth_date"] if isinstance(row["birth_date"], date) else date.fromisoformat(row["birth_date"])
-        number, birth = allocator.allocate(birth, row["gender"] == "female", bool(row["is_coordination_number"]))
-        row.update(id=row["id"] + copy * top, public_id=f"{row['public_id']}c{copy}", personnummer=number,
-                   birth_date=birth)
-        rows.append(row)
-    names = list(rows[0])
-    connection.execute(text(f"INSERT INTO person ({', '.join(map(_quoted, names))}) VALUES "
-                            f"({', '.join(':' + n for n in names)})"), rows)
+    for copy in range(1, copies):
+        for row in base:
+            number, birth = allocator.allocate(row["birth_date"], row["gender"] == "female",
+                                               bool(row["is_coordination_number"]))
+            rows.append({**row, "id": row["id"] + copy * top, "public_id": f"{row['public_id']}c{copy}",
+                         "personnummer": number, "birth_date": birth})
+    connection.execute(insert(person), rows)
+    log(f"  person: {len(rows):,} rows in {time.monotonic() - started:.0f} s")
 
 
-def _rows(connection: Connection, table: str, names: list[str], bound: str, copy: int,
-          bounds: dict[str, int]) -> None:
-    expressions = [_expression(name, table, copy, bounds) for name in names]
-    top = bounds["person"] if bound == "person_id" else bounds[table]
-    connection.execute(text(f"INSERT INTO {table} ({', '.join(map(_quoted, names))}) SELECT {', '.join(expressions)} "
-                            f"FROM {table} WHERE {bound} <= :top"), {"top": top})
+def _table(connection: Connection, table: str, names: list[str], copies: int, bounds: dict[str, int]) -> None:
+    started = time.monotonic()
+    key = ", ".join(map(_quoted, inspect(connection).get_pk_constraint(table)["constrained_columns"]))
+    connection.exec_driver_sql(f"CREATE TEMP TABLE base_{table} AS SELECT * FROM {table} ORDER BY {key}")
+    for copy in range(1, copies):
+        expressions = ", ".join(_expression(name, table, copy, bounds) for name in names)
+        connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(map(_quoted, names))}) "
+                                   f"SELECT {expressions} FROM base_{table}")
+    connection.exec_driver_sql(f"DROP TABLE base_{table}")
+    log(f"  {table}: {copies - 1} copies in {time.monotonic() - started:.0f} s")
 
 
 def _expression(name: str, table: str, copy: int, bounds: dict[str, int]) -> str:
