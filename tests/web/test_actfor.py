@@ -58,8 +58,12 @@ def test_a_proxy_has_no_access_log_of_the_child(client, login, family):
     assert client.get("/access-log").status_code == 404
 
 
+NONCE = re.compile(r'nonce="[^"]+"')
+
+
 def _without_tokens(html: str) -> str:
-    return CSRF.sub('name="csrf_token" value=""', html)
+    """The page without what every response makes afresh: the CSRF token and the CSP nonce."""
+    return NONCE.sub('nonce=""', CSRF.sub('name="csrf_token" value=""', html))
 
 
 def test_a_protected_child_answers_exactly_like_a_missing_one(client, login, family, make):
