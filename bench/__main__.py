@@ -69,7 +69,8 @@ def main(argv: list[str]) -> int:
             url = target.url(cluster)
             floor_db = str(target.sqlite_path()) if db == "sqlite" else cluster.dsn(target.database)  # type: ignore
             rows, pages, people = runner.run(db, size, workers, url, floor_db, args.duration,
-                                             with_pages=not args.skip_pages and index == 0)
+                                             with_pages=not args.skip_pages and index == 0,
+                                             db_pid=cluster.pid() if cluster and db == "postgresql" else None)
             results["http"] += rows
             results["pages"] = results["pages"] or pages
             for row in rows:

@@ -162,8 +162,27 @@ def _lua_table(spec: list[dict]) -> str:
     return "{" + ",\n".join(items) + "}"
 
 
+def tree_cpu_seconds(root: int) -> float:
+    """User and system CPU of ``root`` and its direct children: gunicorn's workers, PostgreSQL's backends.
+
+    CPU per request is the figure that holds on a busy machine: other load stretches time, not work.
+    """
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(entry) == root or int(fields[1]) == root:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def floor_env(env: dict[str, str], database: str) -> dict[str, str]:
     return {**env, "BENCH_FLOOR_DB": database}
 
 
-__all__ = ["CONNECTIONS", "Load", "Server", "floor_env", "status", "wrk", "Path"]
+__all__ = ["CONNECTIONS", "Load", "Server", "floor_env", "status", "tree_cpu_seconds", "wrk", "Path"]

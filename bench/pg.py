@@ -69,6 +69,11 @@ class Cluster:
                             "stop"], capture_output=True)
             self.port = 0
 
+    def pid(self) -> int | None:
+        """The postmaster's pid, whose children are the backends serving the bench."""
+        found = PG_DIR / "data" / "postmaster.pid"
+        return int(found.read_text().split()[0]) if self.port and found.exists() else None
+
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
 

@@ -7,17 +7,20 @@ from typing import Any
 
 def table(results: dict[str, Any]) -> str:
     lines = [f"{'db':<10} {'persons':>9} {'w':>2} {'case':<19} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-             f"{'err':>4} {'x floor':>8} {'wrk cpu':>8}  note"]
+             f"{'err':>4} {'x floor':>8} {'cpu ms':>7} {'x cpu':>6} {'wrk cpu':>8}  note"]
     for row in results["http"]:
         if "skipped" in row:
             lines.append(f"{row['db']:<10} {row['persons']:>9,} {row['workers']:>2} {row['case']:<19} "
-                         f"{'-':>8} {'-':>8} {'-':>8} {'-':>4} {'-':>8} {'-':>8}  skipped: {row['skipped']}")
+                         f"{'-':>8} {'-':>8} {'-':>8} {'-':>4} {'-':>8} {'-':>7} {'-':>6} {'-':>8}  "
+                         f"skipped: {row['skipped']}")
             continue
         ratio = f"{row['x_floor']:.2f}" if row.get("x_floor") else "-"
         cpu = f"{row['wrk_cpu_s'] / row['seconds']:.0%}" if row.get("seconds") else "-"
+        spent = f"{row['cpu_ms']:.2f}" if row.get("cpu_ms") else "-"
+        cpu_ratio = f"{row['x_floor_cpu']:.2f}" if row.get("x_floor_cpu") else "-"
         lines.append(f"{row['db']:<10} {row['persons']:>9,} {row['workers']:>2} {row['case']:<19} "
                      f"{row['req_per_s']:>8.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>4} "
-                     f"{ratio:>8} {cpu:>8}  {row.get('path', '')}")
+                     f"{ratio:>8} {spent:>7} {cpu_ratio:>6} {cpu:>8}  {row.get('path', '')}")
     for db, found in results.get("ingestion", {}).items():
         if "ingest" in found:
             ingest, rebuild = found["ingest"], found["rebuild"]

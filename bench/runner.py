@@ -7,7 +7,7 @@ from typing import Any
 from bench import cases, pages
 from bench.common import SECRET_KEY, log, portal_env
 from bench.credentials import Sample, samples
-from bench.http import Server, floor_env, status, wrk
+from bench.http import Server, floor_env, status, tree_cpu_seconds, wrk
 
 WARM_UP_SECONDS = 2
 
@@ -19,7 +19,8 @@ def portal_app(url: str):  # type: ignore[no-untyped-def]
 
 
 def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: float,
-        with_pages: bool) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
+        with_pages: bool, db_pid: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
+    """``db_pid``: PostgreSQL's postmaster, so each case's CPU counts its backends too (SQLite runs in the worker)."""
     rows: list[dict[str, Any]] = []
     found_pages: dict[str, Any] = {}
     where = {"db": db, "persons": persons, "workers": workers}
@@ -27,14 +28,15 @@ def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: f
         people = samples(portal_app(url), server.base + "/dev-idp")
         for case in cases.CASES:
             log(f"  {db} {persons:,} {workers}w {case.name}")
-            rows.append({**where, "case": case.name, **measure_case(server.base, case, people, seconds)})
+            measured = measure_case(server.base, case, people, seconds, (server.process.pid, db_pid))
+            rows.append({**where, "case": case.name, **measured})
         if with_pages:
             found_pages = audit_pages(server.base, people[0])
     with Server("bench.floor:app", workers, floor_env(portal_env(url), floor_db)) as floor:
         floors = {}
         for name, path in cases.FLOOR_CASES.items():
             log(f"  {db} {persons:,} {workers}w {name}")
-            load = _load(floor.base, cases.spec(path, None, people), seconds)
+            load = _load(floor.base, cases.spec(path, None, people), seconds, (floor.process.pid, db_pid))
             floors[name] = load
             rows.append({**where, "case": name, "path": path, **load})
     for row in rows:
@@ -43,14 +45,17 @@ def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: f
         if case and floor_row and "req_per_s" in row and row["req_per_s"]:
             row["floor"] = case.floor
             row["x_floor"] = round(floor_row["req_per_s"] / row["req_per_s"], 2)
+            if floor_row.get("cpu_ms") and row.get("cpu_ms"):
+                row["x_floor_cpu"] = round(row["cpu_ms"] / floor_row["cpu_ms"], 2)
     return rows, found_pages, people
 
 
-def measure_case(base: str, case: cases.Case, people: list[Sample], seconds: float) -> dict[str, Any]:
+def measure_case(base: str, case: cases.Case, people: list[Sample], seconds: float,
+                 pids: tuple[int, int | None]) -> dict[str, Any]:
     path = first_answering(base, case.paths, case.auth, people[0])
     if isinstance(path, dict):
         return path
-    return {"path": path, **_load(base, cases.spec(path, case.auth, people), seconds)}
+    return {"path": path, **_load(base, cases.spec(path, case.auth, people), seconds, pids)}
 
 
 def first_answering(base: str, paths: tuple[str, ...], auth: str, sample: Sample) -> str | dict[str, Any]:
@@ -64,9 +69,20 @@ def first_answering(base: str, paths: tuple[str, ...], auth: str, sample: Sample
     return {"skipped": "route not there yet (" + ", ".join(answers) + ")"}
 
 
-def _load(base: str, spec: list[dict], seconds: float) -> dict[str, Any]:
+def _load(base: str, spec: list[dict], seconds: float, pids: tuple[int, int | None]) -> dict[str, Any]:
+    """wrk's figures, and the CPU the server (and the database) spent per request meanwhile."""
     wrk(base, spec, WARM_UP_SECONDS)
-    return wrk(base, spec, seconds).as_dict()
+    before = _cpu(pids)
+    load = wrk(base, spec, seconds)
+    spent = _cpu(pids)
+    app_ms, db_ms = ((after - start) / max(load.requests, 1) * 1000 for start, after in zip(before, spent, strict=True))
+    return {**load.as_dict(), "cpu_ms": round(app_ms + db_ms, 3), "cpu_app_ms": round(app_ms, 3),
+            "cpu_db_ms": round(db_ms, 3)}
+
+
+def _cpu(pids: tuple[int, int | None]) -> tuple[float, float]:
+    server, database = pids
+    return tree_cpu_seconds(server), tree_cpu_seconds(database) if database else 0.0
 
 
 def audit_pages(base: str, sample: Sample) -> dict[str, Any]:
