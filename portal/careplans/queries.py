@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from portal.audit.log import record_read
 from portal.config import Settings
 from portal.policy.access import NotFound, require
+from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import viewer_parameters, visible_care_plans
+from portal.policy.visibility import entry_shape, viewer_parameters, visible_care_plans
 from portal.readmodel.models import CarePlan, CarePlanActivity
 from portal.readmodel.provenance import Provenance, provenance_of
 
@@ -49,10 +50,12 @@ class CarePlanView:
 
 
 def _query(viewer: Viewer, settings: Settings):  # type: ignore[no-untyped-def]
-    return select(CarePlan).where(visible_care_plans(viewer, settings)).options(
+    """Plans with what they show loaded; built once per viewer shape (run with ``viewer_parameters``)."""
+    return cached(settings, ("care_plan_query", entry_shape(viewer)), lambda: select(CarePlan).where(
+        visible_care_plans(viewer, settings)).options(
         joinedload(CarePlan.unit), joinedload(CarePlan.provider), selectinload(CarePlan.goals),
         selectinload(CarePlan.activities).joinedload(CarePlanActivity.responsible),
-    )
+    ))
 
 
 def list_care_plans(session: Session, viewer: Viewer, settings: Settings) -> list[CarePlanView]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, false, func, literal, not_, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, false, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
 from portal.config import Settings
@@ -172,21 +172,27 @@ def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[
     """
     if not viewer.sees_protected_entries:
         return {}
+    hide_recent = viewer.hide_recent
+    query = cached(settings, ("hidden_counts", hide_recent), lambda: _hidden_counts(settings, hide_recent))
+    parameters = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
+    row = session.connection().execute(query, parameters).one()
+    firsts = [first + timedelta(days=days)
+              for first, (_c, days) in zip(row[3:], _delays(settings), strict=True) if first]
+    return {"excluded": row[0], "delayed": row[1], "recent": row[2], "delayed_until": min(firsts, default=None)}
+
+
+def _hidden_counts(settings: Settings, hide_recent: bool) -> Select:
     excluded = excluded_entry(settings)
     delayed = and_(not_(excluded), delayed_entry(settings))
     recent = and_(not_(excluded), not_(delayed_entry(settings)), recent_entry())
-    delays = _delays(settings)
     columns = [
         func.count().filter(excluded),
         func.count().filter(delayed),
-        func.count().filter(recent) if viewer.hide_recent else literal(0),
+        func.count().filter(recent) if hide_recent else literal(0),
         *[func.min(JournalEntry.recorded_at).filter(and_(delayed, JournalEntry.category == category))
-          for category, _days in delays],
+          for category, _days in _delays(settings)],
     ]
-    parameters = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
-    row = session.execute(select(*columns).where(JournalEntry.person_id == _subject()), parameters).one()
-    firsts = [first + timedelta(days=days) for first, (_c, days) in zip(row[3:], delays, strict=True) if first]
-    return {"excluded": row[0], "delayed": row[1], "recent": row[2], "delayed_until": min(firsts, default=None)}
+    return select(*columns).where(JournalEntry.person_id == _subject())
 
 
 __all__ = [
