@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.config import Settings
 from portal.identity.age import age_at, swedish_today
@@ -65,9 +65,13 @@ def self_areas(birth_date: date, now: datetime, settings: Settings) -> frozenset
 
 
 def grant_for(
-    session: Session, relationship: Relationship, proxy: Person, settings: Settings, now: datetime
+    session: Session, relationship: Relationship, proxy: Person, settings: Settings, now: datetime,
+    blocked_by: frozenset[int],
 ) -> Grant | None:
-    """What ``relationship`` lets ``proxy`` see of its subject now, or None."""
+    """What ``relationship`` lets ``proxy`` see of its subject now, or None.
+
+    ``blocked_by``: the subjects whose consent directives block ``proxy`` as guardian (``_blocking_subjects``).
+    """
     child = relationship.subject
     today = swedish_today(now)
     if relationship.blocked or child.deceased or child.protected_identity or proxy.protected_identity:
@@ -75,7 +79,7 @@ def grant_for(
     if not _in_period(relationship, today):
         return None
     if relationship.kind == RelationshipKind.GUARDIAN:
-        return _guardian_grant(session, relationship, settings, now)
+        return None if relationship.subject_id in blocked_by else _guardian_grant(session, relationship, settings, now)
     if relationship.kind in RelationshipKind.REPRESENTATIVES and settings.representatives_enabled:
         areas = frozenset(relationship.scope or Area.RECORD) & frozenset(Area.RECORD)
         return Grant(Mode.REPRESENTATIVE, areas, relationship.source_key) if areas else None
@@ -89,8 +93,6 @@ def _in_period(relationship: Relationship, today: date) -> bool:
 
 
 def _guardian_grant(session: Session, rel: Relationship, settings: Settings, now: datetime) -> Grant | None:
-    if _guardian_blocked(session, rel):
-        return None
     if age_at(rel.subject.birth_date, now) < settings.guardian_until_age:
         return Grant(Mode.GUARDIAN, frozenset(Area.RECORD), rel.source_key)
     units = _exception_units(session, rel, swedish_today(now))
@@ -99,15 +101,13 @@ def _guardian_grant(session: Session, rel: Relationship, settings: Settings, now
     return Grant(Mode.GUARDIAN, frozenset(Area.RECORD), rel.source_key, units or None)
 
 
-def _guardian_blocked(session: Session, rel: Relationship) -> bool:
-    block = session.scalar(
-        select(ConsentDirective.id).where(
-            ConsentDirective.person_id == rel.subject_id,
-            ConsentDirective.kind == "guardian_block",
-            ConsentDirective.blocked_person_id == rel.proxy_id,
-        ).limit(1)
-    )
-    return block is not None
+def _blocking_subjects(session: Session, proxy: Person) -> frozenset[int]:
+    """The persons whose consent directives block ``proxy`` as their guardian."""
+    return frozenset(session.scalars(
+        select(ConsentDirective.person_id).where(
+            ConsentDirective.kind == "guardian_block", ConsentDirective.blocked_person_id == proxy.id,
+        )
+    ))
 
 
 def _exception_units(session: Session, rel: Relationship, today: date) -> frozenset[str] | None:
@@ -128,10 +128,13 @@ def proxy_grants(session: Session, proxy: Person, settings: Settings, now: datet
     """Everyone ``proxy`` may act for now, with what each allows."""
     if proxy.protected_identity or proxy.deceased:
         return []
-    relationships = session.scalars(select(Relationship).where(Relationship.proxy_id == proxy.id)).all()
+    relationships = session.scalars(
+        select(Relationship).where(Relationship.proxy_id == proxy.id).options(joinedload(Relationship.subject))
+    ).all()
+    blocked_by = _blocking_subjects(session, proxy) if relationships else frozenset()
     found: dict[int, tuple[Person, Grant]] = {}
     for relationship in relationships:
-        grant = grant_for(session, relationship, proxy, settings, now)
+        grant = grant_for(session, relationship, proxy, settings, now, blocked_by)
         if grant and grant.areas:
             found[relationship.subject_id] = _wider(found.get(relationship.subject_id), relationship.subject, grant)
     return sorted(found.values(), key=lambda pair: (pair[0].birth_date, pair[0].public_id))
