@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from portal.ingestion.models import EventStatus, ResourceEvent
+from portal.projection.bulk import insert_rows
 
 DELETED_PREFIX = "deleted-"
+EVENTS: Table = ResourceEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -84,8 +86,7 @@ class EventLog:
 
     def flush(self) -> None:
         rows = [version.row for version in self.pending if version.row is not None]
-        if rows:
-            self.session.execute(insert(ResourceEvent), rows)
+        insert_rows(self.session, EVENTS, rows)
         for version in self.pending:
             version.row = None
         self.pending.clear()

@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Result, insert, select
+from sqlalchemy import Executable, Result, Table, insert, select
 from sqlalchemy.orm import Session
 
 from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
+from portal.projection.bulk import insert_rows
 from portal.readmodel.models import Organisation, PatientLink, Person, stable_public_id
+
+# Lookups read the tables, not ORM entities: nothing to autoflush, nothing to track.
+PERSONS: Table = Person.__table__  # type: ignore[assignment]
+LINKS: Table = PatientLink.__table__  # type: ignore[assignment]
+ORGANISATIONS: Table = Organisation.__table__  # type: ignore[assignment]
 
 
 class Waiting(Exception):  # noqa: N818 - a state, not a failure
@@ -40,7 +46,11 @@ def person_waiting_key(public_id: str) -> str:
 
 
 class Projection:
-    """Lookups are cached per run; inserts of rows nobody points at are batched."""
+    """Lookups are cached per run; inserts of rows nobody points at are batched.
+
+    Persons and organisations are inserted at once (others point at them), and every link is cached when it is
+    added, so a lookup of a person, link or organisation needs no sync of the batched rows first.
+    """
 
     def __init__(self, session: Session, secret_key: str) -> None:
         self.session = session
@@ -52,6 +62,7 @@ class Projection:
     def reset(self) -> None:
         """Forget cached lookups (after a rollback they may name rows that no longer exist)."""
         self.pending.clear()
+        self.released.clear()
         self.persons: dict[str, int] = {}
         self.links: dict[str, int] = {}
         self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
@@ -63,23 +74,30 @@ class Projection:
     def add(self, model: Any, values: dict[str, Any]) -> None:
         self.pending[model].append(values)
 
-    def sync(self) -> None:
-        """Insert batched rows, then flush the session, so queries see everything."""
-        for model, rows in list(self.pending.items()):
-            if rows:
-                self.session.execute(insert(model), rows)
-        self.pending.clear()
+    def sync(self, *models: Any) -> None:
+        """Insert batched rows (of ``models``, or all), then flush the session, so queries see them."""
+        for model in models or list(self.pending):
+            insert_rows(self.session, model.__table__, self.pending.pop(model, []))
         self.session.flush()
 
     def execute(self, statement: Executable) -> Result[Any]:
         self.sync()
         return self.session.execute(statement)
 
+    def lookup(self, statement: Executable) -> Result[Any]:
+        """A read of persons, links or organisations: what is batched of those is cached, so no sync."""
+        return self.session.execute(statement)
+
+    def insert_now(self, model: Any, values: dict[str, Any]) -> int:
+        """Insert one row others will point at; its id."""
+        table: Table = model.__table__
+        return int(self.session.execute(insert(table).returning(table.c.id), values).scalar_one())
+
     # Persons
 
     def person_id(self, pnr: str) -> int | None:
         if pnr not in self.persons:
-            found = self.execute(select(Person.id).where(Person.personnummer == pnr)).scalar()
+            found = self.lookup(select(PERSONS.c.id).where(PERSONS.c.personnummer == pnr)).scalar()
             if found is None:
                 return None
             self.persons[pnr] = found
@@ -87,7 +105,7 @@ class Projection:
 
     def linked_person(self, key: str) -> int | None:
         if key not in self.links:
-            found = self.execute(select(PatientLink.person_id).where(PatientLink.source_key == key)).scalar()
+            found = self.lookup(select(LINKS.c.person_id).where(LINKS.c.source_key == key)).scalar()
             if found is None:
                 return None
             self.links[key] = found
@@ -112,8 +130,8 @@ class Projection:
 
     def org(self, hsa_id: str) -> tuple[int, int | None] | None:
         if hsa_id not in self.orgs:
-            row = self.execute(
-                select(Organisation.id, Organisation.parent_id).where(Organisation.hsa_id == hsa_id)
+            row = self.lookup(
+                select(ORGANISATIONS.c.id, ORGANISATIONS.c.parent_id).where(ORGANISATIONS.c.hsa_id == hsa_id)
             ).first()
             if row is None:
                 return None
@@ -123,7 +141,7 @@ class Projection:
 
     def org_hsa_by_key(self, key: str) -> str | None:
         if key not in self.org_keys:
-            hsa = self.execute(select(Organisation.hsa_id).where(Organisation.source_key == key)).scalar()
+            hsa = self.lookup(select(ORGANISATIONS.c.hsa_id).where(ORGANISATIONS.c.source_key == key)).scalar()
             if hsa is None:
                 return None
             self.org_keys[key] = hsa
@@ -146,10 +164,8 @@ class Projection:
         return found
 
     def create_org(self, hsa: str, name: str, key: str | None) -> tuple[int, int | None]:
-        row = Organisation(hsa_id=hsa, name=name[:300], source_key=key)
-        self.session.add(row)
-        self.sync()
-        self.orgs[hsa] = (row.id, None)
+        org_id = self.insert_now(Organisation, {"hsa_id": hsa, "name": name[:300], "source_key": key})
+        self.orgs[hsa] = (org_id, None)
         if key:
             self.org_keys[key] = hsa
         return self.orgs[hsa]

@@ -22,10 +22,8 @@ def project_patient(p: Projection, resource: dict[str, Any], meta: Meta) -> None
     values = _person_values(resource, number)
     person_id = p.person_id(number.value)
     if person_id is None:
-        person = Person(personnummer=number.value, public_id=p.public_id(number.value), **values)
-        p.session.add(person)
-        p.sync()
-        person_id = p.persons[number.value] = person.id
+        person_id = p.persons[number.value] = p.insert_now(
+            Person, {"personnummer": number.value, "public_id": p.public_id(number.value), **values})
     else:
         p.execute(update(Person).where(Person.id == person_id).values(**values))
     _link(p, meta.key, person_id)
@@ -101,12 +99,13 @@ def _scope(resource: dict[str, Any]) -> list[str]:
 
 
 def _is_blocked(p: Projection, subject_id: int, proxy_id: int) -> bool:
+    p.sync(ConsentDirective)
     query = select(exists().where(
         ConsentDirective.person_id == subject_id,
         ConsentDirective.kind == "guardian_block",
         ConsentDirective.blocked_person_id == proxy_id,
     ))
-    return bool(p.execute(query).scalar())
+    return bool(p.lookup(query).scalar())
 
 
 def _refresh_block(p: Projection, subject_id: int, proxy_id: int) -> None:

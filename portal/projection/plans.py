@@ -47,8 +47,9 @@ def care_plan(p: Projection, r: Fields, meta: Meta) -> None:
     row = provenance(p, r, meta, r["subject"], r.get("author"))
     start, end = get(r, "period", "start"), get(r, "period", "end")
     follow_up = fhir.extension(r, "follow-up", "valueDate")
-    plan = CarePlan(
-        **row,
+    goals = _goals(r)
+    activities = [_activity(p, meta, i, a) for i, a in enumerate(as_list(r.get("activity")))]
+    row.update(
         title=(text(r.get("title")) or "Vårdplan")[:300],
         description=text(r.get("description")) or "",
         status=str(r.get("status") or "unknown")[:30],
@@ -59,13 +60,14 @@ def care_plan(p: Projection, r: Fields, meta: Meta) -> None:
         participants=[{"name": str(c["display"])} for c in as_list(r.get("contributor"))
                       if isinstance(c, dict) and c.get("display")],
         recorded_at=when(r.get("created"), fallback_time(meta)),
-        goals=_goals(r),
-        activities=[_activity(p, meta, i, a) for i, a in enumerate(as_list(r.get("activity")))],
     )
-    p.session.add(plan)
+    plan_id = p.insert_now(CarePlan, row)
+    for model, children in ((CarePlanGoal, goals), (CarePlanActivity, activities)):
+        for child in children:
+            p.add(model, {"care_plan_id": plan_id, **child})
 
 
-def _goals(r: Fields) -> list[CarePlanGoal]:
+def _goals(r: Fields) -> list[Fields]:
     contained = {c.get("id"): c for c in as_list(r.get("contained")) if get(c, "resourceType") == "Goal"}
     goals = []
     for position, ref in enumerate(as_list(r.get("goal"))):
@@ -73,27 +75,27 @@ def _goals(r: Fields) -> list[CarePlanGoal]:
         if goal is None:
             continue
         due = get(goal, "target", 0, "dueDate")
-        goals.append(CarePlanGoal(
-            position=position,
-            description=text(get(goal, "description", "text")) or "",
-            status=text(goal.get("lifecycleStatus"), 40),
-            due=fhir.parse_date(due) if isinstance(due, str) else None,
-        ))
+        goals.append({
+            "position": position,
+            "description": text(get(goal, "description", "text")) or "",
+            "status": text(goal.get("lifecycleStatus"), 40),
+            "due": fhir.parse_date(due) if isinstance(due, str) else None,
+        })
     return goals
 
 
-def _activity(p: Projection, meta: Meta, position: int, activity: Any) -> CarePlanActivity:
+def _activity(p: Projection, meta: Meta, position: int, activity: Any) -> Fields:
     detail = get(activity, "detail") or {}
     performer = get(detail, "performer", 0)
     responsible_id = p.unit_for(performer, meta.source)[0] if performer is not None else None
-    return CarePlanActivity(
-        position=position,
-        description=text(detail.get("description")) or concept_text(detail.get("code")) or "",
-        status=text(detail.get("status"), 40),
-        responsible_id=responsible_id,
-        responsible_name=text(get(performer, "display"), 300),
-        scheduled=text(detail.get("scheduledString"), 200),
-    )
+    return {
+        "position": position,
+        "description": text(detail.get("description")) or concept_text(detail.get("code")) or "",
+        "status": text(detail.get("status"), 40),
+        "responsible_id": responsible_id,
+        "responsible_name": text(get(performer, "display"), 300),
+        "scheduled": text(detail.get("scheduledString"), 200),
+    }
 
 
 def retract_appointment(p: Projection, key: str) -> None:

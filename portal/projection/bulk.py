@@ -1,0 +1,60 @@
+"""Many rows into one table in one go: COPY on PostgreSQL, one executemany elsewhere.
+
+The values pass through each column type's own bind processing first, so a row stores exactly what an
+``insert()`` of the same dict would (UTC instants, JSON text, the refusal of naive datetimes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, insert
+from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.orm import Session
+
+Row = dict[str, Any]
+Processor = Callable[[Any], Any] | None
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``table``."""
+    if not rows:
+        return
+    connection = session.connection()
+    columns = list(rows[0])
+    if connection.dialect.name != "postgresql" or any(len(row) != len(columns) for row in rows):
+        connection.execute(insert(table), list(rows))
+        return
+    _copy(connection, table, columns, rows)
+
+
+def _copy(connection: Connection, table: Table, columns: list[str], rows: Sequence[Row]) -> None:
+    import psycopg
+    from psycopg import sql
+
+    values = _bound_values(connection, table, columns, rows)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
+    driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)  # the dialect is psycopg's
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values:
+                copy.write_row(row)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(f"COPY {table.name}", None, error, psycopg.Error, hide_parameters=True) from error
+
+
+def _bound_values(connection: Connection, table: Table, columns: list[str], rows: Sequence[Row]) -> list[list[Any]]:
+    """Each row as the driver would get it from an insert; a value the type refuses fails as an insert would."""
+    processors = _processors(connection, table, columns)
+    try:
+        return [[value if process is None else process(value)
+                 for process, value in zip(processors, (row[name] for name in columns), strict=True)] for row in rows]
+    except (ValueError, TypeError) as error:
+        raise StatementError(str(error), f"COPY {table.name}", None, error) from error  # type: ignore[arg-type]
+
+
+def _processors(connection: Connection, table: Table, columns: list[str]) -> list[Processor]:
+    dialect = connection.dialect
+    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
