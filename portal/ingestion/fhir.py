@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,10 +48,40 @@ class BadDate(ValueError):
 
 def parse_date(value: Any) -> date:
     """A FHIR ``date`` (YYYY, YYYY-MM or YYYY-MM-DD); partial dates take the first day."""
-    match = _DATE.match(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        raise BadDate("expected a date")
+    return _parse_date(value)
+
+
+def parse_datetime(value: Any) -> datetime:
+    """A FHIR ``dateTime`` or ``instant`` in UTC; dates and times without a zone are Swedish time."""
+    if not isinstance(value, str):
+        raise BadDate("expected a dateTime")
+    return _parse_datetime(value)
+
+
+def sortable_instant(value: Any) -> str:
+    """``meta.lastUpdated`` as text that sorts in time order ("" when absent)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadDate("expected a dateTime")
+    return _sortable_instant(value)
+
+
+# Cached: each value is read by validation, then by the projection, and sources repeat dates a lot.
+# The results are immutable; a failure (BadDate) is not cached.
+@lru_cache(maxsize=16384)
+def _sortable_instant(value: str) -> str:
+    return _parse_datetime(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@lru_cache(maxsize=16384)
+def _parse_date(value: str) -> date:
+    match = _DATE.match(value)
     if not match:
-        if isinstance(value, str) and _DATETIME.match(value):
-            return parse_datetime(value).astimezone(SWEDEN).date()
+        if _DATETIME.match(value):
+            return _parse_datetime(value).astimezone(SWEDEN).date()
         raise BadDate("expected a date")
     year, month, day = match.groups()
     try:
@@ -59,12 +90,12 @@ def parse_date(value: Any) -> date:
         raise BadDate("the date does not exist") from None
 
 
-def parse_datetime(value: Any) -> datetime:
-    """A FHIR ``dateTime`` or ``instant`` in UTC; dates and times without a zone are Swedish time."""
-    if isinstance(value, str) and _DATE.match(value):
-        day = parse_date(value)
+@lru_cache(maxsize=16384)
+def _parse_datetime(value: str) -> datetime:
+    if _DATE.match(value):
+        day = _parse_date(value)
         return datetime(day.year, day.month, day.day, tzinfo=SWEDEN).astimezone(UTC)
-    if not isinstance(value, str) or not _DATETIME.match(value):
+    if not _DATETIME.match(value):
         raise BadDate("expected a dateTime")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -73,13 +104,6 @@ def parse_datetime(value: Any) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SWEDEN)
     return moment.astimezone(UTC)
-
-
-def sortable_instant(value: Any) -> str:
-    """``meta.lastUpdated`` as text that sorts in time order ("" when absent)."""
-    if value is None:
-        return ""
-    return parse_datetime(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def get(resource: Any, *path: str | int) -> Any:

@@ -88,6 +88,10 @@ class _Run:
         return True
 
     def _flush(self) -> None:
+        """Store what is batched; first apply what the Patients seen since the last flush release."""
+        if self.projection.released:
+            self.log.flush()
+            release_waiting(self.projection, self.log)
         self.projection.sync()
         self.log.flush()
 
@@ -149,11 +153,13 @@ class _Run:
         self._delete(*target, _dump(entry))
 
     def _resource(self, resource: Any, origin: str) -> None:
-        problems = validate(resource)
+        payload = _canonical(resource)
+        problems = validate(resource, None if payload is None else len(payload))
         if problems:
             self._quarantine_problems(resource, origin, problems)
             return
-        payload = json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if payload is None:
+            raise Unstorable("not JSON")
         kind, rid = resource["resourceType"], resource["id"]
         meta = resource.get("meta") or {}
         incoming = Version(
@@ -188,9 +194,6 @@ class _Run:
         except PROJECTION_ERRORS as error:
             raise Unstorable(type(error).__name__) from None
         self.log.add(kind, rid, incoming, payload, self.now, waiting_for)
-        if self.projection.released:
-            self.log.flush()
-            release_waiting(self.projection, self.log)
 
     def _delete(self, kind: str, rid: str, payload: str) -> None:
         current = self.log.current(kind, rid)
@@ -237,6 +240,16 @@ def _document(item: Any) -> Any:
     if isinstance(item, Parsed):
         return item.document
     return None if isinstance(item, Rejection) else item
+
+
+def _canonical(resource: Any) -> str | None:
+    """The JSON text stored in the event log (keys sorted, so a version hash is stable); None if not JSON."""
+    if not isinstance(resource, dict):
+        return None
+    try:
+        return json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _dump(document: Any) -> str:

@@ -50,7 +50,9 @@ def project(p: Projection, resource: dict[str, Any], meta: Meta, replaces: bool)
     """Apply one version; ``replaces`` when an earlier version of the same key was applied. May raise Waiting."""
     kind = resource["resourceType"]
     if is_entered_in_error(resource):
-        retract(p, kind, meta.key)
+        # Only a version that was applied left rows of its own (a placeholder unit may stand for an Organization).
+        if replaces or kind in UPDATED_IN_PLACE:
+            retract(p, kind, meta.key)
         return
     if replaces and kind not in UPDATED_IN_PLACE:
         retract(p, kind, meta.key)
