@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from portal.ingestion import fhir
@@ -18,7 +19,10 @@ from portal.projection.context import Meta, Projection, Waiting
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
 
-PAGE = 2000
+PAGE = 5000
+# Plain rows, not ORM objects: a replay only reads them once.
+EVENT_COLUMNS = (ResourceEvent.id, ResourceEvent.source, ResourceEvent.resource_type, ResourceEvent.resource_id,
+                 ResourceEvent.last_updated, ResourceEvent.received_at, ResourceEvent.payload)
 
 
 @dataclass
@@ -46,21 +50,21 @@ def _replay(p: Projection, kinds: tuple[str, ...], report: RebuildReport) -> Non
     last_id = 0
     while True:
         rows = p.execute(
-            select(ResourceEvent).where(
+            select(*EVENT_COLUMNS).where(
                 ResourceEvent.id > last_id, ResourceEvent.resource_type.in_(kinds),
                 ResourceEvent.status != EventStatus.SUPERSEDED, ResourceEvent.deleted.is_(False),
             ).order_by(ResourceEvent.id).limit(PAGE)
-        ).scalars().all()
+        ).all()
         if not rows:
             return
         for row in rows:
             _one(p, row, report)
         last_id = rows[-1].id
         p.sync()
-        p.session.expunge_all()
+        p.session.expunge_all()  # the care plans added as objects
 
 
-def _one(p: Projection, row: ResourceEvent, report: RebuildReport) -> None:
+def _one(p: Projection, row: Row[Any], report: RebuildReport) -> None:
     report.replayed += 1
     meta = Meta(row.source, f"{row.source}|{row.resource_type}|{row.resource_id}", row.received_at,
                 fhir.parse_datetime(row.last_updated) if row.last_updated else None)
