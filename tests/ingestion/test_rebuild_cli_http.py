@@ -5,39 +5,13 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-from sqlalchemy import select, text
 
-from portal import db
 from portal.ingestion.commands import ingest as ingest_command
 from portal.ingestion.commands import readmodel
 from portal.ingestion.http import handle_ingest_request
-from portal.readmodel.models import READ_MODEL_TABLES, Organisation, Person
 from tests.ingestion import fhir_factories as f
+from tests.ingestion.readmodel_dump import dump_read_model as _dump
 from tests.ingestion.test_mapping import test_care_plan_maps_sip_goals_activities_and_follow_up as _care_plan
-
-SKIP = {"id", "person_id", "proxy_id", "subject_id", "unit_id", "provider_id", "parent_id", "care_plan_id",
-        "responsible_id", "blocked_person_id"}
-
-
-def _dump() -> dict[str, list]:
-    """Every read table, with surrogate ids replaced by natural keys, sorted."""
-    session = db.session()
-    session.expire_all()
-    persons = dict(session.execute(select(Person.id, Person.personnummer)).all())
-    orgs = dict(session.execute(select(Organisation.id, Organisation.hsa_id)).all())
-    dump = {}
-    for name in READ_MODEL_TABLES:
-        rows = [dict(r) for r in session.execute(text(f"SELECT * FROM {name}")).mappings()]  # noqa: S608
-        for row in rows:
-            for column in list(row):
-                if column in SKIP:
-                    value = row.pop(column)
-                    if column.endswith("_id") and column != "care_plan_id":
-                        row[column] = persons.get(value) if "person" in column or column in (
-                            "proxy_id", "subject_id") else orgs.get(value)
-        dump[name] = sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
-    session.commit()
-    return dump
 
 
 def test_rebuild_reproduces_the_same_read_model(app, run, rows):

@@ -1,0 +1,98 @@
+"""The batched path (whole chunks, bulk inserts) and the item-by-item path build the same read model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from portal import db
+from portal.demo.generator import generate
+from portal.ingestion.commands import readmodel
+from portal.ingestion.pipeline import ingest
+from portal.readmodel.models import JournalEntry, Organisation
+from tests.conftest import _empty_tables
+from tests.ingestion import fhir_factories as f
+from tests.ingestion.readmodel_dump import dump_read_model
+
+Run = tuple[str, list[Any]]
+
+
+def _edge_cases() -> Iterator[Run]:
+    """Waiting and release, versions, retraction, merges, blocks, seals and placeholders, source by source."""
+    yield "municipality", [f.encounter("m1", subject=f.pnr_ref())]
+    yield "ehr", [
+        f.encounter("early"), f.patient(), f.patient("child", f.PNR_CHILD), f.related_person(),
+        f.patient("g", f.PNR_GUARDIAN),
+        f.consent("block", "guardian-block", f.pnr_ref(f.PNR_GUARDIAN), patient={"reference": "Patient/child"}),
+        f.consent(), f.observation(), f.observation("obs2"),
+        f.encounter(),
+        f.encounter(meta=f.meta("2", "2024-05-01T00:00:00Z"), type=[{"text": "Ny"}]),
+        f.encounter(meta=f.meta("0", "2023-05-01T00:00:00Z"), type=[{"text": "Gammal"}]),
+        f.encounter("e5", serviceProvider={"reference": "Organization/prov", "display": "Placeholder"}),
+        f.organization("prov", f.PROVIDER_HSA, name="Regionen"),
+        f.organization(part_of={"reference": "Organization/prov"}),
+        f.observation("obs2", meta=f.meta("2", "2024-06-01T00:00:00Z"), status="entered-in-error"),
+        f.observation("obs3", status="entered-in-error"),
+        f.bundle("batch", deletes=("Observation/obs1", "Encounter/nothing")),
+        f.encounter("e1", meta=f.meta("2", "2024-05-01T00:00:00Z"), type=[{"text": "Ny"}]),
+    ]
+    yield "region", [f.patient("a", f.PNR_ADULT, name=[{"family": "Ny", "given": ["Anna"]}])]
+
+
+def _placeholder_retracted() -> Iterator[Run]:
+    """Depends on arrival order, which a rebuild (organisations first) does not replay: a known limit of rebuild."""
+    unit = {"reference": "Organization/gone", "display": "Okänd"}
+    yield "ehr", [f.patient(), f.encounter("e6", serviceProvider=unit),
+                  f.organization("gone", "SE2321000032-9999", status="entered-in-error")]
+
+
+def _demo() -> Iterator[Run]:
+    by_source: dict[str, list[Any]] = {}
+    for source, resource in generate(12, 5, date(2025, 3, 15)):
+        by_source.setdefault(source, []).append(resource)
+    region = sorted(by_source, key=lambda source: not source.startswith("region"))
+    yield from ((source, by_source[source]) for source in region)
+
+
+def _load(app: Flask, runs: list[Run], chunk_size: int) -> list[dict[str, int]]:
+    return [ingest(db.session(), items, source, secret_key=app.config["SECRET_KEY"], chunk_size=chunk_size).counts()
+            for source, items in runs]
+
+
+@pytest.mark.parametrize("runs", [list(_edge_cases()) + list(_placeholder_retracted()), list(_demo())],
+                         ids=["edge-cases", "demo"])
+def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app, runs):
+    batched = _load(app, runs, chunk_size=500)
+    batched_model = dump_read_model()
+    assert batched_model["journal_entry"] and batched_model["person"]
+    db.session().close()
+    _empty_tables()
+    one_by_one = _load(app, runs, chunk_size=1)
+    assert one_by_one == batched
+    assert dump_read_model() == batched_model
+
+
+def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
+    _load(app, list(_demo()) + list(_edge_cases()), chunk_size=500)
+    before = dump_read_model()
+    result = CliRunner().invoke(readmodel, ["rebuild"])
+    assert result.exit_code == 0, result.output
+    assert dump_read_model() == before
+
+
+def test_an_organization_entered_in_error_turns_its_placeholder_back_to_a_bare_hsa_id(run, rows):
+    run(f.patient(), f.encounter(serviceProvider={"reference": "Organization/gone", "display": "Okänd"}))
+    assert [o.name for o in rows(Organisation)] == ["Okänd"]
+    run(f.organization("gone", "SE2321000032-9999", status="entered-in-error"))
+    [placeholder] = rows(Organisation)
+    assert placeholder.name == placeholder.hsa_id and placeholder.source_key is None
+
+
+def test_a_first_version_entered_in_error_applies_and_leaves_no_row(run, rows):
+    report = run(f.patient(), f.observation(status="entered-in-error"))
+    assert report.applied == 2 and rows(JournalEntry) == []
