@@ -64,3 +64,12 @@ def resource_keys(document: Any) -> list[tuple[str, str]]:
         target = delete_target(entry)
         keys.extend([target] if target and target[0] else resource_keys(fhir.get(entry, "resource")))
     return keys
+
+
+def resources_in(document: Any) -> list[dict[str, Any]]:
+    """The resources a document holds: itself, or its entries' (to look up what they name in one go)."""
+    if not isinstance(document, dict):
+        return []
+    if document.get("resourceType") != "Bundle":
+        return [document]
+    return [r for entry in fhir.as_list(document.get("entry")) if isinstance(r := fhir.get(entry, "resource"), dict)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Executable, Table, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.ingestion.models import EventStatus, ResourceEvent
@@ -16,6 +16,18 @@ from portal.projection.bulk import insert_rows
 
 DELETED_PREFIX = "deleted-"
 EVENTS: Table = ResourceEvent.__table__  # type: ignore[assignment]
+VERSION_COLUMNS = (ResourceEvent.resource_id, ResourceEvent.version_id, ResourceEvent.last_updated,
+                   ResourceEvent.status, ResourceEvent.deleted)
+# One index probe per id, whatever the planner knows: a filter over every event of the type would grow with the
+# log, and a prepared (generic) plan cannot hash thousands of ids. OFFSET 0 keeps the probe from becoming a join.
+VERSIONS_BY_PROBE = text("""
+    SELECT e.resource_id, e.version_id, e.last_updated, e.status, e.deleted
+    FROM unnest(CAST(:ids AS text[])) AS wanted(id)
+    CROSS JOIN LATERAL (
+        SELECT resource_id, version_id, last_updated, status, deleted FROM resource_event
+        WHERE source = :source AND resource_type = :kind AND resource_id = wanted.id OFFSET 0
+    ) AS e
+""")
 
 
 @dataclass
@@ -48,13 +60,16 @@ class EventLog:
         for kind, ids in by_type.items():
             for rid in ids:
                 self.known[(kind, rid)] = []
-            query = select(
-                ResourceEvent.resource_id, ResourceEvent.version_id, ResourceEvent.last_updated,
-                ResourceEvent.status, ResourceEvent.deleted,
-            ).where(ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
-                    ResourceEvent.resource_id.in_(ids))
-            for rid, version_id, last_updated, status, deleted in self.session.execute(query):
+            for rid, version_id, last_updated, status, deleted in self.session.execute(*self._query(kind, ids)):
                 self.known[(kind, rid)].append(Version(version_id, last_updated, status, deleted))
+
+    def _query(self, kind: str, ids: set[str]) -> tuple[Executable, dict[str, Any]]:
+        values = {"source": self.source, "kind": kind, "ids": sorted(ids)}
+        if self.session.get_bind().dialect.name == "postgresql":
+            return VERSIONS_BY_PROBE, values
+        return select(*VERSION_COLUMNS).where(
+            ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
+            ResourceEvent.resource_id.in_(values["ids"])), {}
 
     def versions(self, kind: str, rid: str) -> list[Version]:
         if (kind, rid) not in self.known:

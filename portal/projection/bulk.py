@@ -1,4 +1,4 @@
-"""Many rows into one table in one go: COPY on PostgreSQL, one executemany elsewhere.
+"""Many rows in one go: inserted by COPY on PostgreSQL (one executemany elsewhere), or looked up by one array.
 
 The values pass through each column type's own bind processing first, so a row stores exactly what an
 ``insert()`` of the same dict would (UTC instants, JSON text, the refusal of naive datetimes).
@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import ColumnElement, Connection, String, Table, any_, bindparam, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
@@ -58,3 +59,10 @@ def _bound_values(connection: Connection, table: Table, columns: list[str], rows
 def _processors(connection: Connection, table: Table, columns: list[str]) -> list[Processor]:
     dialect = connection.dialect
     return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+
+
+def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL one array parameter (``= ANY``), not thousands of parameters."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,13 +15,22 @@ from sqlalchemy.orm import Session
 from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
-from portal.projection.bulk import insert_rows
+from portal.projection.bulk import among, insert_rows
 from portal.readmodel.models import Organisation, PatientLink, Person, stable_public_id
 
 # Lookups read the tables, not ORM entities: nothing to autoflush, nothing to track.
 PERSONS: Table = Person.__table__  # type: ignore[assignment]
 LINKS: Table = PatientLink.__table__  # type: ignore[assignment]
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Child:
+    """A row of ``model`` that points at a batched parent row through its column ``link``."""
+
+    model: Any
+    link: str
+    values: dict[str, Any]
 
 
 class Waiting(Exception):  # noqa: N818 - a state, not a failure
@@ -49,22 +59,25 @@ class Projection:
     """Lookups are cached per run; inserts of rows nobody points at are batched.
 
     Persons and organisations are inserted at once (others point at them), and every link is cached when it is
-    added, so a lookup of a person, link or organisation needs no sync of the batched rows first.
+    added, so a lookup of a person, link or organisation needs no sync of the batched rows first. Those caches
+    also remember what does not exist (None), so a run asks the database about each key once.
     """
 
     def __init__(self, session: Session, secret_key: str) -> None:
         self.session = session
         self.secret_key = secret_key
         self.pending: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        self.parents: dict[Any, list[tuple[dict[str, Any], list[Child]]]] = defaultdict(list)
         self.released: list[str] = []  # waiting keys a newly applied Patient satisfies
         self.reset()
 
     def reset(self) -> None:
         """Forget cached lookups (after a rollback they may name rows that no longer exist)."""
         self.pending.clear()
+        self.parents.clear()
         self.released.clear()
-        self.persons: dict[str, int] = {}
-        self.links: dict[str, int] = {}
+        self.persons: dict[str, int | None] = {}
+        self.links: dict[str, int | None] = {}
         self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
 
@@ -74,11 +87,27 @@ class Projection:
     def add(self, model: Any, values: dict[str, Any]) -> None:
         self.pending[model].append(values)
 
+    def add_with_children(self, model: Any, values: dict[str, Any], children: list[Child]) -> None:
+        """A batched row with rows that point at it (by ``Child.link``): the ids come at the next sync."""
+        self.parents[model].append((values, children))
+
     def sync(self, *models: Any) -> None:
         """Insert batched rows (of ``models``, or all), then flush the session, so queries see them."""
+        if not models:
+            self._insert_parents()
         for model in models or list(self.pending):
             insert_rows(self.session, model.__table__, self.pending.pop(model, []))
         self.session.flush()
+
+    def _insert_parents(self) -> None:
+        for model, items in list(self.parents.items()):
+            table: Table = model.__table__
+            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            ids = self.session.execute(returning, [values for values, _ in items]).scalars().all()
+            for parent_id, (_, children) in zip(ids, items, strict=True):
+                for child in children:
+                    self.pending[child.model].append({child.link: parent_id, **child.values})
+        self.parents.clear()
 
     def execute(self, statement: Executable) -> Result[Any]:
         self.sync()
@@ -97,19 +126,33 @@ class Projection:
 
     def person_id(self, pnr: str) -> int | None:
         if pnr not in self.persons:
-            found = self.lookup(select(PERSONS.c.id).where(PERSONS.c.personnummer == pnr)).scalar()
-            if found is None:
-                return None
-            self.persons[pnr] = found
+            self.persons[pnr] = self.lookup(select(PERSONS.c.id).where(PERSONS.c.personnummer == pnr)).scalar()
         return self.persons[pnr]
 
     def linked_person(self, key: str) -> int | None:
         if key not in self.links:
-            found = self.lookup(select(LINKS.c.person_id).where(LINKS.c.source_key == key)).scalar()
-            if found is None:
-                return None
-            self.links[key] = found
+            self.links[key] = self.lookup(select(LINKS.c.person_id).where(LINKS.c.source_key == key)).scalar()
         return self.links[key]
+
+    def preload_patients(self, patients: Iterable[tuple[str, str | None]]) -> None:
+        """Persons and links of the Patients (link key, personnummer) a chunk is about to apply, in two queries."""
+        keys, numbers = set(), set()
+        for key, pnr in patients:
+            keys.add(key)
+            if pnr:
+                numbers.add(pnr)
+        keys -= self.links.keys()
+        numbers -= self.persons.keys()
+        if keys:
+            self.links.update(dict.fromkeys(keys))
+            found = self.lookup(select(LINKS.c.source_key, LINKS.c.person_id).where(
+                among(self.session, LINKS.c.source_key, sorted(keys))))
+            self.links.update({row.source_key: row.person_id for row in found})
+        if numbers:
+            self.persons.update(dict.fromkeys(numbers))
+            found = self.lookup(select(PERSONS.c.personnummer, PERSONS.c.id).where(
+                among(self.session, PERSONS.c.personnummer, sorted(numbers))))
+            self.persons.update({row.personnummer: row.id for row in found})
 
     def person_for(self, reference: Any, source: str) -> int:
         """The person a Patient reference or personnummer identifier names; raises Waiting when unknown."""

@@ -30,6 +30,16 @@ def project_patient(p: Projection, resource: dict[str, Any], meta: Meta) -> None
     p.released += [meta.key, person_waiting_key(p.public_id(number.value))]
 
 
+def patient_number(resource: dict[str, Any]) -> str | None:
+    """The personnummer a Patient is merged by; None when it has none that parses (validation says why)."""
+    ident = next((i for i in fhir.as_list(resource.get("identifier"))
+                  if isinstance(i, dict) and i.get("system") in PERSON_SYSTEMS), None)
+    try:
+        return personnummer.parse(ident["value"]).value if ident else None
+    except personnummer.InvalidPersonnummer:
+        return None
+
+
 def _person_values(resource: dict[str, Any], number: personnummer.PersonalNumber) -> dict[str, Any]:
     name = get(resource, "name", 0) or {}
     deceased_at = resource.get("deceasedDateTime")

@@ -9,7 +9,7 @@ from sqlalchemy import delete
 from portal.ingestion import fhir
 from portal.ingestion.fhir import CS, HSA_SYSTEM, PERSON_SYSTEMS, as_list, concept_text, get
 from portal.projection.common import fallback_time, provenance, text, when
-from portal.projection.context import Meta, Projection
+from portal.projection.context import Child, Meta, Projection
 from portal.readmodel.models import Appointment, CarePlan, CarePlanActivity, CarePlanGoal
 
 APPOINTMENT_KINDS = ("in_person", "video", "home_visit", "phone")
@@ -61,10 +61,9 @@ def care_plan(p: Projection, r: Fields, meta: Meta) -> None:
                       if isinstance(c, dict) and c.get("display")],
         recorded_at=when(r.get("created"), fallback_time(meta)),
     )
-    plan_id = p.insert_now(CarePlan, row)
-    for model, children in ((CarePlanGoal, goals), (CarePlanActivity, activities)):
-        for child in children:
-            p.add(model, {"care_plan_id": plan_id, **child})
+    children = [Child(model, "care_plan_id", values)
+                for model, rows in ((CarePlanGoal, goals), (CarePlanActivity, activities)) for values in rows]
+    p.add_with_children(CarePlan, row, children)
 
 
 def _goals(r: Fields) -> list[Fields]:
