@@ -71,12 +71,12 @@ def sortable_instant(value: Any) -> str:
 
 # Cached: each value is read by validation, then by the projection, and sources repeat dates a lot.
 # The results are immutable; a failure (BadDate) is not cached.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _sortable_instant(value: str) -> str:
     return _parse_datetime(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _parse_date(value: str) -> date:
     match = _DATE.match(value)
     if not match:
@@ -90,7 +90,7 @@ def _parse_date(value: str) -> date:
         raise BadDate("the date does not exist") from None
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def _parse_datetime(value: str) -> datetime:
     if _DATE.match(value):
         day = _parse_date(value)

@@ -43,6 +43,7 @@ from portal.projection.context import Meta, Projection, Waiting
 from portal.projection.persons import patient_number
 from portal.projection.projector import project, retract
 
+FLUSH_ROWS = 2000  # events batched before they are stored: memory stays flat for a Bundle of any size
 PROJECTION_ERRORS = (ValueError, KeyError, TypeError, AttributeError, IndexError, StopIteration)
 
 
@@ -86,6 +87,7 @@ class _Run:
                 self._preload([_document(item) for item in items])
                 for item in items:
                     self._item(item)
+                    self._flush_if_large()
                 self._flush()
         except (SQLAlchemyError, Unstorable) as error:
             self.failure = type(error).__name__
@@ -101,6 +103,10 @@ class _Run:
         patients = [r for document in documents for r in resources_in(document)
                     if r.get("resourceType") == "Patient" and isinstance(r.get("id"), str)]
         self.projection.preload_patients((f"{self.source}|Patient|{r['id']}", patient_number(r)) for r in patients)
+
+    def _flush_if_large(self) -> None:
+        if len(self.log.pending) >= FLUSH_ROWS:
+            self._flush()
 
     def _flush(self) -> None:
         """Store what is batched; first apply what the Patients seen since the last flush release."""
@@ -131,6 +137,7 @@ class _Run:
             return
         for index, entry in entries:
             self._entry(index, entry, f"{origin}#entry[{index}]")
+            self._flush_if_large()
 
     def _transaction(self, bundle: dict[str, Any], entries: list[tuple[int, Any]], origin: str) -> None:
         problems = [p for index, entry in entries for p in entry_problems(index, entry)]
@@ -143,6 +150,7 @@ class _Run:
             with self.session.begin_nested():
                 for index, entry in entries:
                     self._entry(index, entry, f"{origin}#entry[{index}]")
+                    self._flush_if_large()
                 self._flush()
         except (SQLAlchemyError, Unstorable):
             self.report = snapshot

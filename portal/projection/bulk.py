@@ -48,12 +48,16 @@ def _copy(connection: Connection, table: Table, columns: list[str], rows: Sequen
 
 def _bound_values(connection: Connection, table: Table, columns: list[str], rows: Sequence[Row]) -> list[list[Any]]:
     """Each row as the driver would get it from an insert; a value the type refuses fails as an insert would."""
-    processors = _processors(connection, table, columns)
+    processed = [(index, process) for index, process in enumerate(_processors(connection, table, columns))
+                 if process is not None]
+    values = [[row[name] for name in columns] for row in rows]
     try:
-        return [[value if process is None else process(value)
-                 for process, value in zip(processors, (row[name] for name in columns), strict=True)] for row in rows]
+        for row_values in values:
+            for index, process in processed:
+                row_values[index] = process(row_values[index])
     except (ValueError, TypeError) as error:
         raise StatementError(str(error), f"COPY {table.name}", None, error) from error  # type: ignore[arg-type]
+    return values
 
 
 def _processors(connection: Connection, table: Table, columns: list[str]) -> list[Processor]:

@@ -19,7 +19,7 @@ from portal.projection.context import Meta, Projection, Waiting
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
 
-PAGE = 5000
+PAGE = 2000
 # Plain rows, not ORM objects: a replay only reads them once.
 EVENT_COLUMNS = (ResourceEvent.id, ResourceEvent.source, ResourceEvent.resource_type, ResourceEvent.resource_id,
                  ResourceEvent.last_updated, ResourceEvent.received_at, ResourceEvent.payload)
