@@ -34,8 +34,9 @@ def patient_number(resource: dict[str, Any]) -> str | None:
     """The personnummer a Patient is merged by; None when it has none that parses (validation says why)."""
     ident = next((i for i in fhir.as_list(resource.get("identifier"))
                   if isinstance(i, dict) and i.get("system") in PERSON_SYSTEMS), None)
+    value = ident.get("value") if ident else None
     try:
-        return personnummer.parse(ident["value"]).value if ident else None
+        return personnummer.parse(value).value if isinstance(value, str) else None
     except personnummer.InvalidPersonnummer:
         return None
 

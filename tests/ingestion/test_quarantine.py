@@ -21,6 +21,8 @@ CASES = [
         {"system": "urn:oid:1.2.752.129.2.1.3.1", "value": f.PNR_CHILD}])),
     ("invalid-personnummer", "Patient.identifier[0].value",
      f.patient(identifier=[{"system": "urn:oid:1.2.752.129.2.1.3.1", "value": BAD_PNR}])),
+    ("invalid-personnummer", "Patient.identifier[0].value",
+     f.patient(identifier=[{"system": "urn:oid:1.2.752.129.2.1.3.1"}])),
     ("invalid-identifier", "Patient.identifier[0].system",
      f.patient(identifier=[{"system": "urn:oid:1.2.752.129.2.1.3.3", "value": f.PNR_ADULT}])),
     ("invalid-value", "Patient.birthDate", f.patient(birthDate="1999-01-01")),
