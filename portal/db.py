@@ -97,6 +97,11 @@ def _close_session(_exc: BaseException | None) -> None:
         db_session.close()
 
 
+def on_postgresql(db_session: Session) -> bool:
+    """Whether ``db_session`` talks to PostgreSQL (where a few paths take a faster, PostgreSQL-only form)."""
+    return db_session.get_bind().dialect.name == "postgresql"
+
+
 def hold(db_session: Session, row: object) -> None:
     """Keep ``row`` in ``db_session``'s identity map while the session lives.
 

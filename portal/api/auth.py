@@ -18,6 +18,7 @@ from portal.auth.actor import actor_from_session
 from portal.auth.tokens import TokenRejected
 from portal.auth.users import current_user
 from portal.identity.personnummer import InvalidPersonnummer
+from portal.policy.access import may_act_as
 from portal.policy.viewer import Actor
 from portal.readmodel.persons import person_by_number
 
@@ -66,7 +67,7 @@ def _person_actor(claims: Mapping[str, Any]) -> Actor:
         raise _unauthorized("The access token names no person.", "invalid_token") from None
     if person is None:
         return Actor(public_id=f"sub:{claims.get('sub')}", name=str(claims.get("name") or ""))
-    if person.deceased:
+    if not may_act_as(person):
         raise _unauthorized("The access token was refused.", "invalid_token")
     db.hold(db.session(), person)
     return Actor(public_id=person.public_id, name=person.display_name, person_id=person.id)

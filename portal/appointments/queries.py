@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, Row, Select, bindparam, exists, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from portal import clock
 from portal.audit.log import Action, record, record_read
@@ -23,10 +23,11 @@ from portal.policy.visibility import (
     visible_appointments,
     visible_appointments_for,
 )
-from portal.readmodel.models import Appointment, CancelRequest, Organisation
-from portal.readmodel.provenance import Provenance, provenance_from, provenance_of
+from portal.readmodel.models import Appointment, CancelRequest
+from portal.readmodel.provenance import Provenance, provenance_of, provenance_of_row, with_provenance_columns
 
 CANCELLABLE = ("booked", "pending", "proposed")
+PENDING = "pending"  # a cancel request not yet answered by its source
 # Still listed with their status on the appointments page, but never as "your next appointments".
 NOT_HAPPENING = ("cancelled", "noshow", "entered-in-error")
 
@@ -73,18 +74,11 @@ def _listing(settings: Settings, shape: EntryShape, which: str) -> Select:
     """Upcoming or next (soonest first; next leaves out what will not happen) or past (newest first), as columns,
     built once per shape."""
     def build() -> Select:
-        unit, provider = aliased(Organisation), aliased(Organisation)
         pending = exists().where(CancelRequest.appointment_key == Appointment.source_key,
-                                 CancelRequest.status == "pending")
+                                 CancelRequest.status == PENDING)
         now = bindparam("now", type_=UTCDateTime(), required=True)
-        query = (
-            select(*_LISTED, pending.label("cancel_requested"), provider.name.label("provider_name"),
-                   unit.name.label("unit_name"), unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"),
-                   unit.origin.label("unit_origin"))
-            .outerjoin(unit, Appointment.unit_id == unit.id)
-            .outerjoin(provider, Appointment.provider_id == provider.id)
-            .where(visible_appointments_for(settings, shape))
-        )
+        listed = select(*_LISTED, pending.label("cancel_requested"))
+        query = with_provenance_columns(listed, Appointment).where(visible_appointments_for(settings, shape))
         if which == PAST:
             query = query.where(Appointment.start < now).order_by(Appointment.start.desc(), Appointment.id.desc())
         else:
@@ -102,9 +96,7 @@ _LISTED = (Appointment.public_id, Appointment.title, Appointment.status, Appoint
 
 
 def _listed(row: Row, viewer: Viewer) -> AppointmentView:
-    provenance = provenance_from(row.provider_name, row.unit_name, row.unit_hsa_id, row.unit_kind, row.unit_origin,
-                                 row.source_system)
-    return _view(row, viewer, bool(row.cancel_requested), provenance)
+    return _view(row, viewer, bool(row.cancel_requested), provenance_of_row(row))
 
 
 def upcoming_appointments(
@@ -166,7 +158,7 @@ def _pending_cancels(session: Session, rows: Sequence[Appointment]) -> set[str]:
         return set()
     found = session.scalars(
         select(CancelRequest.appointment_key).where(
-            CancelRequest.appointment_key.in_(keys), CancelRequest.status == "pending"
+            CancelRequest.appointment_key.in_(keys), CancelRequest.status == PENDING
         )
     )
     return set(found)

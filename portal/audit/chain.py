@@ -18,6 +18,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, literal, select, t
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent, AuditHead
+from portal.db import on_postgresql
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -51,13 +52,9 @@ def lock_chain(session: Session) -> None:
     On PostgreSQL the advisory lock covers a chain with no head yet; the head row's lock is the one that
     appends in a single statement take (see ``_append_in_one_statement``), so holding both excludes every writer.
     """
-    if _on_postgresql(session):
+    if on_postgresql(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
         session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
-
-
-def _on_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def append(session: Session, **fields: Any) -> AuditEvent:
@@ -65,7 +62,7 @@ def append(session: Session, **fields: Any) -> AuditEvent:
     values = {name: fields.get(name) for name in HASHED_FIELDS}
     values.update(details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
     values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
-    if _on_postgresql(session):
+    if on_postgresql(session):
         appended = _append_in_one_statement(session, values)
         if appended is not None:
             return appended

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from portal.audit.chain import lock_chain
 from portal.audit.log import Action, record
 from portal.audit.models import AuditEvent, AuditHead
+from portal.db import on_postgresql
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def prune(session: Session, years: int, now: datetime) -> Pruned:
     """Remove every row older than ``years`` (in seq order, so no gap opens in what stays), inside one transaction."""
     cutoff = cutoff_for(now, years)
     lock_chain(session)
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         session.execute(text("SELECT set_config('portal.audit_prune_before', :cutoff, true)"),
                         {"cutoff": cutoff.isoformat()})
     head = session.get(AuditHead, 1, populate_existing=True)

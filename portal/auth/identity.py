@@ -9,6 +9,7 @@ from flask import current_app
 
 from portal import db
 from portal.identity.personnummer import InvalidPersonnummer
+from portal.policy.access import may_act_as
 from portal.readmodel.models import Person
 from portal.readmodel.persons import person_by_number
 
@@ -43,7 +44,7 @@ def session_record(claims: Mapping[str, Any], id_token: str) -> dict[str, Any]:
     """What the session keeps about the signed-in user; raises SignInRefused."""
     settings = current_app.config["SETTINGS"]
     person = _person(claims.get(settings.oidc_pnr_claim))
-    if person is not None and person.deceased:
+    if person is not None and not may_act_as(person):
         raise SignInRefused("not_allowed")
     return {
         "sub": claims["sub"],

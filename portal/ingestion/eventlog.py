@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Executable, Table, select, text, update
 from sqlalchemy.orm import Session
 
+from portal.db import on_postgresql
 from portal.ingestion.models import EventStatus, ResourceEvent
 from portal.projection.bulk import insert_rows
 
@@ -65,7 +66,7 @@ class EventLog:
 
     def _query(self, kind: str, ids: set[str]) -> tuple[Executable, dict[str, Any]]:
         values = {"source": self.source, "kind": kind, "ids": sorted(ids)}
-        if self.session.get_bind().dialect.name == "postgresql":
+        if on_postgresql(self.session):
             return VERSIONS_BY_PROBE, values
         return select(*VERSION_COLUMNS).where(
             ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,

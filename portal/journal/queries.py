@@ -18,9 +18,9 @@ from portal.identity.age import SWEDISH_TIME
 from portal.policy.access import NotFound, require
 from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
-from portal.policy.visibility import EntryShape, entry_condition, entry_shape, viewer_parameters, visible_entries
+from portal.policy.visibility import EntryShape, entry_shape, viewer_parameters, visible_entries, visible_entries_for
 from portal.readmodel.models import EntryKind, JournalEntry, Organisation, UnitKind
-from portal.readmodel.provenance import Provenance, provenance_from, provenance_of
+from portal.readmodel.provenance import Provenance, provenance_of, provenance_of_row, with_provenance_columns
 
 ORIGINS = ("region", "municipality", "school_health")
 MAX_PAGE = 100
@@ -150,7 +150,7 @@ class _ListShape:
 
 
 def _list_statement(settings: Settings, shape: _ListShape) -> Select:
-    query = _LIST_COLUMNS.where(entry_condition(settings, shape.entries), *_filter_conditions(shape))
+    query = _LIST_COLUMNS.where(visible_entries_for(settings, shape.entries), *_filter_conditions(shape))
     if shape.cursor:
         query = query.where(_after())
     return (query.order_by(JournalEntry.effective_at.desc(), JournalEntry.id.desc())
@@ -159,15 +159,12 @@ def _list_statement(settings: Settings, shape: _ListShape) -> Select:
 
 def _list_columns() -> Select:
     """What a list shows, as columns: a page of summaries needs no ORM objects or loaded organisations."""
-    unit, provider = aliased(Organisation), aliased(Organisation)
-    return (
+    return with_provenance_columns(
         select(JournalEntry.id, JournalEntry.public_id, JournalEntry.kind, JournalEntry.title,
                JournalEntry.effective_at, JournalEntry.recorded_at, JournalEntry.status, JournalEntry.author_name,
                JournalEntry.author_role, JournalEntry.value, JournalEntry.value_text, JournalEntry.value_unit,
-               JournalEntry.source_system, provider.name.label("provider_name"), unit.name.label("unit_name"),
-               unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"), unit.origin.label("unit_origin"))
-        .outerjoin(unit, JournalEntry.unit_id == unit.id)
-        .outerjoin(provider, JournalEntry.provider_id == provider.id)
+               JournalEntry.source_system),
+        JournalEntry,
     )
 
 
@@ -179,8 +176,7 @@ def _listed(row: Row) -> EntrySummary:
         id=row.public_id, kind=row.kind, title=row.title, effective_at=row.effective_at,
         recorded_at=row.recorded_at, status=row.status, author_name=row.author_name, author_role=row.author_role,
         value=row.value, value_text=row.value_text, value_unit=row.value_unit,
-        provenance=provenance_from(row.provider_name, row.unit_name, row.unit_hsa_id, row.unit_kind,
-                                   row.unit_origin, row.source_system),
+        provenance=provenance_of_row(row),
     )
 
 
@@ -318,7 +314,7 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
 
 
 def _entry_units(settings: Settings, shape: EntryShape) -> Select:
-    visible = entry_condition(settings, shape)
+    visible = visible_entries_for(settings, shape)
     ids = select(JournalEntry.unit_id).where(visible).union(select(JournalEntry.provider_id).where(visible)).subquery()
     return (select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
             .order_by(Organisation.name))

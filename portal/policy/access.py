@@ -219,6 +219,11 @@ def viewer_for_support(
     )
 
 
+def may_act_as(person: Person) -> bool:
+    """Whether ``person`` may sign in or call the API as themself: never once the read model knows of their death."""
+    return not person.deceased
+
+
 def may_be_supported(person: Person, agent: Actor) -> bool:
     """Support staff, other staff, protected identities and the deceased are never a support subject."""
     is_self = agent.person_id is not None and agent.person_id == person.id

@@ -59,7 +59,7 @@ def excluded_entry(settings: Settings) -> ColumnElement[bool]:
 
 
 def delayed_entry(settings: Settings) -> ColumnElement[bool]:
-    """Recorded in a category the region releases later, and not released yet (cutoffs: ``time_parameters``)."""
+    """Recorded in a category the region releases later, and not released yet (cutoffs: ``viewer_parameters``)."""
     # coalesce: a NULL category must compare false, not unknown, or NOT(...) would hide the row.
     delays = [
         and_(
@@ -97,7 +97,7 @@ def entry_shape(viewer: Viewer) -> EntryShape:
     return EntryShape(viewer.hide_recent, viewer.sees_protected_entries, viewer.unit_hsa_ids is not None)
 
 
-def entry_condition(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
+def visible_entries_for(settings: Settings, shape: EntryShape) -> ColumnElement[bool]:
     """The condition every journal select carries, with its values left as parameters (``viewer_parameters``).
 
     Built once per settings and shape: the parameters are required, so a statement run without this viewer's
@@ -117,7 +117,7 @@ def _entry_condition(settings: Settings, shape: EntryShape) -> ColumnElement[boo
     return and_(*conditions)
 
 
-def time_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
+def _time_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
     cutoffs = {f"visible_delay_{index}": now - timedelta(days=days)
                for index, (_category, days) in enumerate(_delays(settings))}
     return {**cutoffs, "visible_recent": now - timedelta(days=settings.hide_recent_days)}
@@ -125,7 +125,7 @@ def time_parameters(settings: Settings, now: datetime) -> dict[str, Any]:
 
 def viewer_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
     """This viewer's values for the conditions here (journal, appointments, care plans)."""
-    found = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
+    found = {"visible_subject": viewer.subject.id, **_time_parameters(settings, viewer.now)}
     if viewer.unit_hsa_ids is not None:
         found["visible_units"] = sorted(viewer.unit_hsa_ids)
     return found
@@ -133,7 +133,7 @@ def viewer_parameters(viewer: Viewer, settings: Settings) -> dict[str, Any]:
 
 def visible_entries(viewer: Viewer, settings: Settings) -> ColumnElement[bool]:
     """The viewer's journal condition; run the select with ``viewer_parameters(viewer, settings)``."""
-    return entry_condition(settings, entry_shape(viewer))
+    return visible_entries_for(settings, entry_shape(viewer))
 
 
 def _unit_conditions(column, shape: EntryShape, settings: Settings) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
@@ -174,8 +174,7 @@ def hidden_counts(session: Session, viewer: Viewer, settings: Settings) -> dict[
         return {}
     hide_recent = viewer.hide_recent
     query = cached(settings, ("hidden_counts", hide_recent), lambda: _hidden_counts(settings, hide_recent))
-    parameters = {"visible_subject": viewer.subject.id, **time_parameters(settings, viewer.now)}
-    row = session.connection().execute(query, parameters).one()
+    row = session.connection().execute(query, viewer_parameters(viewer, settings)).one()
     firsts = [first + timedelta(days=days)
               for first, (_c, days) in zip(row[3:], _delays(settings), strict=True) if first]
     return {"excluded": row[0], "delayed": row[1], "recent": row[2], "delayed_until": min(firsts, default=None)}
@@ -196,7 +195,7 @@ def _hidden_counts(settings: Settings, hide_recent: bool) -> Select:
 
 
 __all__ = [
-    "EntryShape", "delayed_entry", "entry_condition", "viewer_parameters", "entry_shape", "excluded_entry",
-    "hidden_counts", "protected_entry", "recent_entry", "time_parameters", "visible_appointments",
-    "visible_appointments_for", "visible_care_plans", "visible_entries",
+    "EntryShape", "delayed_entry", "entry_shape", "excluded_entry", "hidden_counts", "protected_entry",
+    "recent_entry", "viewer_parameters", "visible_appointments", "visible_appointments_for",
+    "visible_care_plans", "visible_entries", "visible_entries_for",
 ]

@@ -14,6 +14,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
 
+from portal.db import on_postgresql
+
 Row = dict[str, Any]
 Processor = Callable[[Any], Any] | None
 
@@ -67,6 +69,6 @@ def _processors(connection: Connection, table: Table, columns: list[str]) -> lis
 
 def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
     """``column IN values``; on PostgreSQL one array parameter (``= ANY``), not thousands of parameters."""
-    if session.get_bind().dialect.name == "postgresql":
+    if on_postgresql(session):
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))  # type: ignore[no-any-return]
     return column.in_(values)  # type: ignore[no-any-return]

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, Select
+from sqlalchemy.orm import aliased
 
 from portal.readmodel.models import Organisation, Origin, UnitKind
 
@@ -38,11 +42,23 @@ def provenance_of(provider: Organisation | None, unit: Organisation | None, sour
     )
 
 
-def provenance_from(provider_name: str | None, unit_name: str | None, unit_hsa_id: str | None,
-                    unit_kind: str | None, unit_origin: str | None, source_system: str) -> Provenance:
-    """The same as ``provenance_of``, from columns a list query selected instead of loaded organisations."""
+def with_provenance_columns(query: Select, model: Any) -> Select:
+    """``query`` (a select of ``model``'s columns, ``source_system`` among them) with its unit's and provider's
+    columns joined on, for ``provenance_of_row``: a list needs no loaded organisations."""
+    unit, provider = aliased(Organisation), aliased(Organisation)
+    return (
+        query.add_columns(provider.name.label("provider_name"), unit.name.label("unit_name"),
+                          unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"),
+                          unit.origin.label("unit_origin"))
+        .outerjoin(unit, model.unit_id == unit.id)
+        .outerjoin(provider, model.provider_id == provider.id)
+    )
+
+
+def provenance_of_row(row: Row) -> Provenance:
+    """The same as ``provenance_of``, from a row of a query ``with_provenance_columns``."""
     return Provenance(
-        provider=provider_name, unit=unit_name, unit_hsa_id=unit_hsa_id, unit_kind=unit_kind,
-        origin=_origin(unit_kind, unit_origin or "") if unit_kind is not None else None,
-        source_system=source_system,
+        provider=row.provider_name, unit=row.unit_name, unit_hsa_id=row.unit_hsa_id, unit_kind=row.unit_kind,
+        origin=_origin(row.unit_kind, row.unit_origin or "") if row.unit_kind is not None else None,
+        source_system=row.source_system,
     )
