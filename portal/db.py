@@ -68,7 +68,9 @@ def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions["db_autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["db_sessionmaker"] = makers = sessionmaker(engine, expire_on_commit=False)
+    event.listen(makers, "before_flush", _refuse_writes_without_transaction)
     app.after_request(_release_for_response)
     app.teardown_appcontext(_close_session)
 
@@ -95,11 +97,36 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+        db_session.bind = current_app.extensions["db_engine"]  # the next user of this session writes in transactions
 
 
 def on_postgresql(db_session: Session) -> bool:
     """Whether ``db_session`` talks to PostgreSQL (where a few paths take a faster, PostgreSQL-only form)."""
     return db_session.get_bind().dialect.name == "postgresql"
+
+
+def statements_commit_alone(db_session: Session) -> None:
+    """On PostgreSQL, run each of ``db_session``'s statements in a transaction of its own: no BEGIN, no COMMIT.
+
+    For a request that only reads, whose one write is its audit row. PostgreSQL's READ COMMITTED gives every
+    statement a snapshot of its own inside a transaction too, so the reads see nothing different; the audit append
+    is one statement, atomic alone, and the data goes out only after it succeeded. Two round trips fewer per read.
+    Call before the session's first statement. SQLite keeps its transactions (``BEGIN IMMEDIATE`` orders the audit
+    chain).
+    """
+    if on_postgresql(db_session) and not db_session.in_transaction():
+        db_session.bind = current_app.extensions["db_autocommit_engine"]
+
+
+def commits_alone(db_session: Session) -> bool:
+    """Whether ``db_session``'s statements each commit alone (``statements_commit_alone``)."""
+    return db_session.get_bind().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+
+def _refuse_writes_without_transaction(db_session: Session, _context: object, _instances: object) -> None:
+    # Rows written by a flush belong together; without a transaction a failure would leave half of them.
+    if commits_alone(db_session) and (db_session.new or db_session.dirty or db_session.deleted):
+        raise RuntimeError("a read whose statements commit alone wrote rows: write inside db.transaction()")
 
 
 def hold(db_session: Session, row: object) -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import close_all_sessions
 
 from portal import create_app, db
@@ -73,6 +74,27 @@ def _empty_tables() -> None:
         else:
             for name in names:
                 connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - table names from metadata
+
+
+@pytest.fixture
+def statements(app: Flask):
+    """A block's statements, each with whether the driver was in autocommit (it was sent without BEGIN/COMMIT)."""
+    engine = app.extensions["db_engine"]
+
+    @contextmanager
+    def watch() -> Iterator[list[tuple[bool, str]]]:
+        seen: list[tuple[bool, str]] = []
+
+        def note(connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+            seen.append((connection.connection.dbapi_connection.autocommit, statement))
+
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+
+    return watch
 
 
 @pytest.fixture

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from portal import clock, db
 from portal.accesslog.queries import AccessLogPage, access_log
 from portal.api import schemas
-from portal.api.auth import api_actor
+from portal.api.auth import SAFE_METHODS, api_actor
 from portal.appointments.calendar import ics_for
 from portal.appointments.queries import (
     AppointmentLists,
@@ -27,7 +28,22 @@ from portal.policy.access import subjects_for, viewer_for
 from portal.policy.viewer import Viewer
 from portal.readmodel.models import Person
 
-blueprint = Blueprint(
+
+class _Blueprint(Blueprint):
+    """flask-smorest's Blueprint with the ETag taken from the body it sends, so the data is serialised once.
+
+    (flask-smorest serialises the data a second time, with sorted keys, to hash it.) The same bytes give the same
+    tag, and any change in what is sent gives another.
+    """
+
+    def _set_etag_in_response(self, response: Response) -> None:
+        if request.method in self.METHODS_ALLOWING_SET_ETAG:
+            etag = hashlib.blake2b(response.get_data(), digest_size=20).hexdigest()
+            self._check_not_modified(etag)
+            response.set_etag(etag)
+
+
+blueprint = _Blueprint(
     "api", __name__, url_prefix="/api/v1", description="The citizen's record, read-only but for cancel requests"
 )
 T = TypeVar("T")
@@ -36,6 +52,8 @@ T = TypeVar("T")
 @blueprint.before_request
 def _authenticate_first() -> None:
     """Every API route needs a caller; knowing who comes before reading any parameter."""
+    if request.method in SAFE_METHODS:
+        db.statements_commit_alone(db.session())
     api_actor()
 
 
@@ -82,7 +100,8 @@ class Me(MethodView):
 @blueprint.route("/subjects/<string:subject_id>/journal")
 class Journal(MethodView):
     @blueprint.etag
-    @blueprint.arguments(schemas.JournalQuerySchema, location="query", as_kwargs=True)
+    # Schema instances, not classes: webargs would build a new schema for every request.
+    @blueprint.arguments(schemas.JournalQuerySchema(), location="query", as_kwargs=True)
     @blueprint.response(200, schemas.JournalPageSchema)
     @_documented(400, 401, 403, 404)
     def get(self, subject_id: str, **query: Any) -> JournalPage:
@@ -138,7 +157,7 @@ class AppointmentDetail(MethodView):
 
 @blueprint.route("/subjects/<string:subject_id>/appointments/<string:appointment_id>/cancel-request")
 class CancelRequest(MethodView):
-    @blueprint.arguments(schemas.CancelRequestSchema)
+    @blueprint.arguments(schemas.CancelRequestSchema())
     @blueprint.response(202, schemas.AppointmentSchema)
     @_documented(400, 401, 403, 404)
     def post(self, body: dict[str, Any], subject_id: str, appointment_id: str) -> AppointmentView:
@@ -171,7 +190,7 @@ class CarePlanDetail(MethodView):
 @blueprint.route("/subjects/<string:subject_id>/access-log")
 class AccessLog(MethodView):
     @blueprint.etag
-    @blueprint.arguments(schemas.AccessLogQuerySchema, location="query", as_kwargs=True)
+    @blueprint.arguments(schemas.AccessLogQuerySchema(), location="query", as_kwargs=True)
     @blueprint.response(200, schemas.AccessLogSchema)
     @_documented(400, 401, 403, 404)
     def get(self, subject_id: str, **query: Any) -> AccessLogPage:

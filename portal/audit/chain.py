@@ -18,7 +18,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, literal, select, t
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent, AuditHead
-from portal.db import on_postgresql
+from portal.db import commits_alone, on_postgresql
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -66,6 +66,8 @@ def append(session: Session, **fields: Any) -> AuditEvent:
         appended = _append_in_one_statement(session, values)
         if appended is not None:
             return appended
+        if commits_alone(session):
+            return _append_in_own_transaction(session, fields)
     lock_chain(session)
     head = session.get(AuditHead, 1, populate_existing=True)
     seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
@@ -78,6 +80,14 @@ def append(session: Session, **fields: Any) -> AuditEvent:
         head.seq, head.row_hash = seq, event.row_hash
     session.flush()
     return event
+
+
+def _append_in_own_transaction(session: Session, fields: dict[str, Any]) -> AuditEvent:
+    # No head yet, and the caller's statements each commit alone: the slow append takes several statements under
+    # the chain's lock, so it gets a transaction of its own, committed before the caller goes on.
+    bind = session.get_bind().execution_options(isolation_level="READ COMMITTED")
+    with Session(bind) as own, own.begin():
+        return append(own, **fields)
 
 
 def _append_in_one_statement(session: Session, values: dict[str, Any]) -> AuditEvent | None:

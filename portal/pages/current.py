@@ -3,7 +3,8 @@
 Every page blueprint is made by ``page_blueprint``, whose ``before_request`` signs the visitor in if needed and asks
 the policy (``viewer_for``) who looks at whom, so a blocked guardian or a birthday takes effect on the next request
 and no page can skip the decision. The decision begins the request's transaction; ``read`` continues it, so the
-decision, the read and its audit row commit together.
+decision, the read and its audit row commit together (on PostgreSQL a page that only reads runs its statements
+without BEGIN and COMMIT: see ``db.statements_commit_alone``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal import clock, db
+from portal.api.auth import SAFE_METHODS
 from portal.audit.log import Action, record
 from portal.auth.actor import actor_from_session
 from portal.auth.sessions import rotate_session
@@ -96,6 +98,8 @@ def decide() -> Response | None:
     tx, now = db.session(), clock.now()
     if support_web.in_support():
         return _decide_support()
+    if request.method in SAFE_METHODS:
+        db.statements_commit_alone(tx)
     actor = actor_from_session()
     me = tx.get(Person, actor.person_id) if actor.person_id else None
     hide_recent = session.get(HIDE_RECENT)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import db
 from portal.audit.models import AuditEvent
 from portal.readmodel.models import CancelRequest
 from tests.factories import NOW
@@ -112,6 +113,18 @@ def test_get_carries_an_etag_and_answers_304(client, login, anna):
     assert again.status_code == 304
 
 
+def test_etag_changes_when_what_is_sent_changes(client, login, make, anna):
+    login(anna)
+    url = f"/api/v1/subjects/{anna.public_id}/appointments"
+    before = client.get(url).headers["ETag"]
+    make.appointment(anna, "Återbesök", unit=make.unit("Vårdcentralen Norr"), start=NOW + timedelta(days=9))
+    make.session.commit()
+    after = client.get(url, headers={"If-None-Match": before})
+    assert after.status_code == 200
+    assert "Återbesök" in [a["title"] for a in after.get_json()["upcoming"]]
+    assert after.headers["ETag"] != before
+
+
 def test_appointments_from_region_and_municipality(client, login, anna):
     login(anna)
     body = client.get(f"/api/v1/subjects/{anna.public_id}/appointments").get_json()
@@ -191,3 +204,38 @@ def test_reading_the_access_log_is_audited_but_not_listed_in_it(client, login, a
     assert [entry["what"] for entry in log] == []
     audited = make.session.scalars(select(AuditEvent).where(AuditEvent.resource == "access_log")).all()
     assert len(audited) == 2
+
+
+def test_a_read_on_postgresql_sends_each_statement_alone_and_is_audited(app, client, login, anna, statements):
+    """No BEGIN and COMMIT around a read: its statements run with the driver in autocommit, audit row included.
+
+    The web session is looked up on a connection of its own, and the chain's very first row (no head yet) is
+    appended in a transaction of its own; every statement of the read itself commits alone.
+    """
+    if not db.on_postgresql(db.session()):
+        pytest.skip("SQLite keeps its transaction (BEGIN IMMEDIATE orders the audit chain)")
+    login(anna)
+    client.get(f"/api/v1/subjects/{anna.public_id}/care-plans")  # the chain's first row, which records its head
+    with statements() as seen:
+        first = client.get(f"/api/v1/subjects/{anna.public_id}/journal")
+        second = client.get(f"/api/v1/subjects/{anna.public_id}/appointments")
+    assert first.status_code == second.status_code == 200
+    reads = [alone for alone, statement in seen if "web_session" not in statement]
+    assert len(reads) >= 6 and all(reads)
+    db.session().rollback()
+    audited = db.session().scalars(select(AuditEvent.resource).where(AuditEvent.subject_id == anna.public_id))
+    assert {"journal", "appointments"} <= set(audited)
+
+
+def test_a_read_without_transaction_refuses_to_write_rows(app, anna):
+    session = db.session()
+    session.commit()
+    db.statements_commit_alone(session)
+    if not db.commits_alone(session):
+        pytest.skip("SQLite reads inside a transaction")
+    session.add(CancelRequest(appointment_key="a", subject_public_id=anna.public_id,
+                              requested_by_public_id=anna.public_id, created_at=NOW))
+    with pytest.raises(RuntimeError, match="db.transaction"):
+        session.flush()
+    session.rollback()
+    assert session.scalars(select(CancelRequest)).all() == []

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from portal import db
+from portal.audit.models import AuditEvent
 from tests.web.conftest import ids_in
 
 
@@ -19,6 +22,21 @@ def test_timeline_shows_region_and_municipality_with_where_each_came_from(client
     assert "Hemtjänstinsats" in page and "Besök på vårdcentralen" in page
     assert 'badge origin-municipality">Kommun</span> Hemtjänst Norr' in page
     assert 'badge origin-region">Region</span> Medicinkliniken, Centralsjukhuset' in page
+
+
+def test_the_journal_page_on_postgresql_reads_without_begin_and_commit(client, login, anna, statements):
+    if not db.on_postgresql(db.session()):
+        pytest.skip("SQLite keeps its transaction (BEGIN IMMEDIATE orders the audit chain)")
+    login(anna)
+    client.get("/start")  # the chain's first row, which records its head in a transaction of its own
+    with statements() as seen:
+        page = client.get("/journal")
+    assert page.status_code == 200 and "Hemtjänstinsats" in page.get_data(as_text=True)
+    reads = [alone for alone, statement in seen if "web_session" not in statement]
+    assert any("journal_entry" in statement for _alone, statement in seen)
+    assert len(reads) >= 4 and all(reads)
+    db.session().rollback()
+    assert "journal" in db.session().scalars(select(AuditEvent.resource)).all()
 
 
 def test_show_more_pages_through_every_entry_once(client, login, anna):
