@@ -49,7 +49,7 @@ def _local_secret(instance_path: str) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, security, web
+    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, security, static_files, web
     from portal.audit import hooks as audit_hooks
     from portal.ingestion import http as ingest_http
     from portal.support import web as support_web
@@ -67,3 +67,4 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     audit_hooks.init_app(app)
     support_web.init_app(app)
+    static_files.init_app(app)
