@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import DateTime, Dialect, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -105,6 +105,15 @@ def on_postgresql(db_session: Session) -> bool:
     return db_session.get_bind().dialect.name == "postgresql"
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # HTTP's safe methods: a request with one of them only reads
+
+
+def safe_requests_commit_alone() -> None:
+    """If this request only reads (a safe method), its statements commit alone (``statements_commit_alone``)."""
+    if request.method in SAFE_METHODS:
+        statements_commit_alone(session())
+
+
 def statements_commit_alone(db_session: Session) -> None:
     """On PostgreSQL, run each of ``db_session``'s statements in a transaction of its own: no BEGIN, no COMMIT.
 
@@ -140,8 +149,30 @@ def hold(db_session: Session, row: object) -> None:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """A session that commits when the block ends and rolls back on any error."""
+    """A transaction for writes: commits when the block ends and rolls back on any error.
+
+    In a request whose reads commit alone, the session goes back to transactions for the rest of the request.
+    """
     db_session = session()
+    if commits_alone(db_session):
+        db_session.commit()  # ends the stretch; nothing is pending, each statement has committed already
+        db_session.bind = current_app.extensions["db_engine"]
+    with _committed(db_session):
+        yield db_session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A block that reads (and appends its audit rows): committed at its end, rolled back on any error.
+
+    In a request with a safe method on PostgreSQL its statements commit alone (``statements_commit_alone``).
+    """
+    with _committed(session()) as db_session:
+        yield db_session
+
+
+@contextmanager
+def _committed(db_session: Session) -> Iterator[Session]:
     try:
         yield db_session
         db_session.commit()

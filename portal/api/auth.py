@@ -17,12 +17,11 @@ from portal.auth.access_tokens import NoBearer, bearer_token, verify_access_toke
 from portal.auth.actor import actor_from_session
 from portal.auth.tokens import TokenRejected
 from portal.auth.users import current_user
+from portal.db import SAFE_METHODS
 from portal.identity.personnummer import InvalidPersonnummer
 from portal.policy.access import may_act_as
 from portal.policy.viewer import Actor
 from portal.readmodel.persons import person_by_number
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def api_actor() -> Actor:

@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from portal import clock, db
 from portal.accesslog.queries import AccessLogPage, access_log
 from portal.api import schemas
-from portal.api.auth import SAFE_METHODS, api_actor
+from portal.api.auth import api_actor
 from portal.appointments.calendar import ics_for
 from portal.appointments.queries import (
     AppointmentLists,
@@ -52,15 +52,14 @@ T = TypeVar("T")
 @blueprint.before_request
 def _authenticate_first() -> None:
     """Every API route needs a caller; knowing who comes before reading any parameter."""
-    if request.method in SAFE_METHODS:
-        db.statements_commit_alone(db.session())
+    db.safe_requests_commit_alone()
     api_actor()
 
 
 def _read(subject_id: str, work: Callable[[Viewer], T]) -> T:
     """Decide, read and audit in one transaction: no audit row, no data."""
     settings = current_app.config["SETTINGS"]
-    with db.transaction() as session:
+    with db.reading() as session:
         viewer = viewer_for(session, api_actor(), subject_id, settings, clock.now(), channel="api")
         return work(viewer)
 
@@ -89,7 +88,7 @@ class Me(MethodView):
         """The signed-in user and everyone they may act for."""
         actor = api_actor()
         settings = _settings()
-        with db.transaction() as session:
+        with db.reading() as session:
             me = session.get(Person, actor.person_id) if actor.person_id else None
             found = subjects_for(session, me, settings, clock.now()) if me is not None else []
         subjects = [{"id": person.public_id, "name": person.display_name, "mode": mode, "areas": sorted(areas)}

@@ -95,7 +95,7 @@ def _store() -> Iterator[Session]:
 
 
 def _load(token: str) -> WebSession | None:
-    with _store() as tx:  # ends the read at once, so no lock is held through the request
+    with db.reading() as tx:  # ends the read at once, so no lock is held through the request
         return tx.get(WebSession, hash_token(token), populate_existing=True)
 
 
@@ -111,6 +111,7 @@ class DatabaseSessionInterface(SessionInterface):
             detached.detached = True
             return detached
         token = request.cookies.get(self.cookie_name(app))
+        db.safe_requests_commit_alone()  # the session's row is read like the rest of a read: no BEGIN, no COMMIT
         row = _load(token) if token else None
         if row is None or self._expired(app, row):
             if row is not None:

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal import clock, db
-from portal.api.auth import SAFE_METHODS
 from portal.audit.log import Action, record
 from portal.auth.actor import actor_from_session
 from portal.auth.sessions import rotate_session
@@ -98,8 +97,7 @@ def decide() -> Response | None:
     tx, now = db.session(), clock.now()
     if support_web.in_support():
         return _decide_support()
-    if request.method in SAFE_METHODS:
-        db.statements_commit_alone(tx)
+    db.safe_requests_commit_alone()
     actor = actor_from_session()
     me = tx.get(Person, actor.person_id) if actor.person_id else None
     hide_recent = session.get(HIDE_RECENT)
@@ -150,7 +148,7 @@ def read(work: Callable[[Session, Viewer], T], default: T | None = None) -> T:
         if default is None:
             raise NotFound()
         return default
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return work(tx, viewer)
 
 

@@ -16,6 +16,7 @@ from portal import clock, db
 from portal.auth.actor import actor_from_session
 from portal.auth.sessions import rotate_session
 from portal.auth.users import current_user, login_required, role_required
+from portal.db import SAFE_METHODS
 from portal.policy.access import NotFound, viewer_for_support
 from portal.policy.viewer import Actor, Viewer
 from portal.readmodel.models import Person
@@ -25,7 +26,6 @@ from portal.support.models import SupportSession
 blueprint = Blueprint("support", __name__)
 SUPPORT_KEY = "support_session"
 WRITES_ALLOWED_IN_SUPPORT = ("support.console_end", "auth.logout")
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def refusal_texts() -> dict[str, str]:

@@ -1,0 +1,49 @@
+"""Reads whose statements commit alone (PostgreSQL), and writes that always get a transaction."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal import db
+from portal.readmodel.models import CancelRequest
+from tests.factories import NOW
+
+
+def _request(person) -> CancelRequest:  # type: ignore[no-untyped-def]
+    return CancelRequest(appointment_key="a", subject_public_id=person.public_id,
+                         requested_by_public_id=person.public_id, created_at=NOW)
+
+
+@pytest.fixture
+def reading_alone(app, make):
+    person = make.person("Anna", "Lindqvist", age=45)
+    make.session.commit()
+    session = db.session()
+    db.statements_commit_alone(session)
+    if not db.commits_alone(session):
+        pytest.skip("SQLite reads inside a transaction")
+    return session, person
+
+
+def test_a_read_without_transaction_refuses_to_write_rows(reading_alone):
+    session, person = reading_alone
+    session.add(_request(person))
+    with pytest.raises(RuntimeError, match="db.transaction"):
+        session.flush()
+    session.rollback()
+    assert session.scalars(select(CancelRequest)).all() == []
+
+
+def test_a_write_after_reads_alone_gets_a_transaction_that_rolls_back_whole(reading_alone):
+    session, person = reading_alone
+    session.scalars(select(CancelRequest)).all()  # a read of the request, committed alone
+    with pytest.raises(ZeroDivisionError), db.transaction() as tx:
+        tx.add(_request(person))
+        tx.flush()
+        _ = 1 / 0
+    assert not db.commits_alone(tx)
+    assert tx.scalars(select(CancelRequest)).all() == []
+    with db.transaction() as tx:
+        tx.add(_request(person))
+    assert len(tx.scalars(select(CancelRequest)).all()) == 1
