@@ -2,6 +2,8 @@
 
 Replays the current version of every key (the one event per key not superseded), type group by type
 group in dependency order, in arrival order within a group, in pages, with batched inserts and one commit.
+Organizations come first, so one entered in error is remembered with its arrival position: a placeholder for it
+that an earlier resource made is created bare, as live ingestion left it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from portal.ingestion import fhir
 from portal.ingestion.models import EventStatus, ResourceEvent
+from portal.ingestion.validation import is_entered_in_error
 from portal.projection.context import Meta, Projection, Waiting
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
@@ -38,6 +41,7 @@ def rebuild(session: Session, secret_key: str) -> RebuildReport:
     for name in READ_MODEL_TABLES:
         session.execute(delete(Base.metadata.tables[name]))
     projection = Projection(session, secret_key)
+    projection.retired_units = _units_entered_in_error(session)
     report = RebuildReport()
     for kinds in DEPENDENCY_ORDER:
         _replay(projection, kinds, report)
@@ -64,8 +68,18 @@ def _replay(p: Projection, kinds: tuple[str, ...], report: RebuildReport) -> Non
         p.session.expunge_all()  # the care plans added as objects
 
 
+def _units_entered_in_error(session: Session) -> dict[str, int]:
+    """Organization keys whose current version is entered in error, by that event's arrival position."""
+    rows = session.execute(select(*EVENT_COLUMNS).where(
+        ResourceEvent.resource_type == "Organization", ResourceEvent.status != EventStatus.SUPERSEDED,
+        ResourceEvent.deleted.is_(False)))
+    return {f"{row.source}|Organization|{row.resource_id}": row.id for row in rows
+            if is_entered_in_error(json.loads(row.payload))}
+
+
 def _one(p: Projection, row: Row[Any], report: RebuildReport) -> None:
     report.replayed += 1
+    p.position = row.id
     meta = Meta(row.source, f"{row.source}|{row.resource_type}|{row.resource_id}", row.received_at,
                 fhir.parse_datetime(row.last_updated) if row.last_updated else None)
     try:
