@@ -1,7 +1,8 @@
 """Many rows in one go: inserted by COPY on PostgreSQL (one executemany elsewhere), or looked up by one array.
 
 The values pass through each column type's own bind processing first, so a row stores exactly what an
-``insert()`` of the same dict would (UTC instants, JSON text, the refusal of naive datetimes).
+``insert()`` of the same dict would (UTC instants, JSON text, the refusal of naive datetimes). COPY sends them in
+binary, typed as the database's columns are: nothing is formatted as text and parsed back.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, String, Table, any_, bindparam, insert
+from sqlalchemy import ColumnElement, Connection, String, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 from portal.db import on_postgresql
 
 Row = dict[str, Any]
+COLUMN_TYPES = text("SELECT attname, atttypid FROM pg_attribute "
+                    "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped")
 Processor = Callable[[Any], Any] | None
 
 
@@ -37,15 +40,25 @@ def _copy(connection: Connection, table: Table, columns: list[str], rows: Sequen
     from psycopg import sql
 
     values = _bound_values(connection, table, columns, rows)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+    types = _column_types(connection, table)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
     driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)  # the dialect is psycopg's
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.set_types([types[name] for name in columns])
             for row in values:
                 copy.write_row(row)
     except psycopg.Error as error:
         raise DBAPIError.instance(f"COPY {table.name}", None, error, psycopg.Error, hide_parameters=True) from error
+
+
+def _column_types(connection: Connection, table: Table) -> dict[str, int]:
+    """The type oid of each column of ``table``, read once per database connection."""
+    known = connection.info.setdefault("column_types", {})
+    if table.name not in known:
+        known[table.name] = {name: oid for name, oid in connection.execute(COLUMN_TYPES, {"table": table.name})}
+    return known[table.name]  # type: ignore[no-any-return]
 
 
 def _bound_values(connection: Connection, table: Table, columns: list[str], rows: Sequence[Row]) -> list[list[Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select
@@ -48,11 +48,15 @@ def test_bulk_rows_read_back_exactly_as_inserted_rows(app):
     assert row.effective_at == datetime(2024, 7, 1, 8, 0, tzinfo=UTC) and row.text == AWKWARD_TEXT
 
 
-def test_a_json_column_given_none_stores_what_an_insert_stores(app):
+@pytest.mark.parametrize(("valid_from", "valid_to", "scope"), [
+    (None, None, None), (date(1, 1, 1), date(9999, 12, 31), ["journal", "ÅÄÖ \"quoted\"", 1.5, None]),
+], ids=["none", "dates-and-a-list"])
+def test_dates_and_a_json_column_store_what_an_insert_stores(app, valid_from, valid_to, scope):
     session = db.session()
     person_id = _person(session)
-    row = {"public_id": "r", "proxy_id": person_id, "subject_id": person_id, "kind": "guardian", "valid_from": None,
-           "valid_to": None, "scope": None, "blocked": False, "source_key": "ehr|RelatedPerson|one"}
+    row = {"public_id": "r", "proxy_id": person_id, "subject_id": person_id, "kind": "guardian",
+           "valid_from": valid_from, "valid_to": valid_to, "scope": scope, "blocked": False,
+           "source_key": "ehr|RelatedPerson|one"}
     session.execute(insert(Relationship), [row])
     inserted = dump_read_model()["relationship"]
     session.execute(Relationship.__table__.delete())
