@@ -63,7 +63,7 @@ class Projection:
     also remember what does not exist (None), so a run asks the database about each key once.
     """
 
-    def __init__(self, session: Session, secret_key: str) -> None:
+    def __init__(self, session: Session, secret_key: str, *, fresh: bool = False) -> None:
         self.session = session
         self.secret_key = secret_key
         self.pending: dict[Any, list[dict[str, Any]]] = defaultdict(list)
@@ -74,6 +74,9 @@ class Projection:
         self.retired_units: dict[str, int] = {}
         self.position = 0
         self.reset()
+        # A rebuild starts from an empty read model: what the run has not added does not exist, so a lookup that
+        # misses the caches needs no query.
+        self.fresh = fresh
 
     def reset(self) -> None:
         """Forget cached lookups (after a rollback they may name rows that no longer exist)."""
@@ -84,6 +87,8 @@ class Projection:
         self.links: dict[str, int | None] = {}
         self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
+        self.fresh = False  # the caches no longer know everything
+        self.guardian_blocks_added = False
 
     def public_id(self, natural_key: str) -> str:
         return stable_public_id(self.secret_key, natural_key)
@@ -129,11 +134,15 @@ class Projection:
     # Persons
 
     def person_id(self, pnr: str) -> int | None:
+        if pnr not in self.persons and self.fresh:
+            return None
         if pnr not in self.persons:
             self.persons[pnr] = self.lookup(select(PERSONS.c.id).where(PERSONS.c.personnummer == pnr)).scalar()
         return self.persons[pnr]
 
     def linked_person(self, key: str) -> int | None:
+        if key not in self.links and self.fresh:
+            return None
         if key not in self.links:
             self.links[key] = self.lookup(select(LINKS.c.person_id).where(LINKS.c.source_key == key)).scalar()
         return self.links[key]
@@ -176,6 +185,8 @@ class Projection:
     # Organisations
 
     def org(self, hsa_id: str) -> tuple[int, int | None] | None:
+        if hsa_id not in self.orgs and self.fresh:
+            return None
         if hsa_id not in self.orgs:
             row = self.lookup(
                 select(ORGANISATIONS.c.id, ORGANISATIONS.c.parent_id).where(ORGANISATIONS.c.hsa_id == hsa_id)
@@ -187,6 +198,8 @@ class Projection:
         return self.orgs[hsa_id]
 
     def org_hsa_by_key(self, key: str) -> str | None:
+        if key not in self.org_keys and self.fresh:
+            return None
         if key not in self.org_keys:
             hsa = self.lookup(select(ORGANISATIONS.c.hsa_id).where(ORGANISATIONS.c.source_key == key)).scalar()
             if hsa is None:

@@ -110,6 +110,8 @@ def _scope(resource: dict[str, Any]) -> list[str]:
 
 
 def _is_blocked(p: Projection, subject_id: int, proxy_id: int) -> bool:
+    if p.fresh and not p.guardian_blocks_added:
+        return False
     p.sync(ConsentDirective)
     query = select(exists().where(
         ConsentDirective.person_id == subject_id,
@@ -139,6 +141,7 @@ def project_consent(p: Projection, resource: dict[str, Any], meta: Meta) -> None
         return
     blocked_id = p.person_for(actor, meta.source)
     row.update(kind="guardian_block", blocked_person_id=blocked_id)
+    p.guardian_blocks_added = True
     p.add(ConsentDirective, row)
     _refresh_block(p, person_id, blocked_id)
 

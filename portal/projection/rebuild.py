@@ -40,7 +40,7 @@ def rebuild(session: Session, secret_key: str) -> RebuildReport:
 
     for name in READ_MODEL_TABLES:
         session.execute(delete(Base.metadata.tables[name]))
-    projection = Projection(session, secret_key)
+    projection = Projection(session, secret_key, fresh=True)
     projection.retired_units = _units_entered_in_error(session)
     report = RebuildReport()
     for kinds in DEPENDENCY_ORDER:
