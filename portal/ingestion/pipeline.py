@@ -33,6 +33,7 @@ from portal.ingestion.bundles import (
     resource_keys,
     resources_in,
 )
+from portal.ingestion.canonical import canonical_json
 from portal.ingestion.eventlog import DELETED_PREFIX, EventLog, Version
 from portal.ingestion.models import EventStatus, QuarantinedInput
 from portal.ingestion.parsing import Parsed, Rejection
@@ -176,7 +177,7 @@ class _Run:
         self._delete(*target, _dump(entry))
 
     def _resource(self, resource: Any, origin: str) -> None:
-        payload = _canonical(resource)
+        payload = canonical_json(resource)
         problems = validate(resource, None if payload is None else len(payload))
         if problems:
             self._quarantine_problems(resource, origin, problems)
@@ -263,16 +264,6 @@ def _document(item: Any) -> Any:
     if isinstance(item, Parsed):
         return item.document
     return None if isinstance(item, Rejection) else item
-
-
-def _canonical(resource: Any) -> str | None:
-    """The JSON text stored in the event log (keys sorted, so a version hash is stable); None if not JSON."""
-    if not isinstance(resource, dict):
-        return None
-    try:
-        return json.dumps(resource, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        return None
 
 
 def _dump(document: Any) -> str:
