@@ -8,7 +8,6 @@ shown to users have an opaque ``public_id``; the personnummer never leaves the s
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import secrets
 from datetime import date, datetime
@@ -36,7 +35,7 @@ def new_public_id() -> str:
 
 def stable_public_id(key: str, natural_key: str) -> str:
     """An opaque id that a rebuild reproduces: keyed, so a personnummer cannot be guessed back from it."""
-    digest = hmac.new(key.encode(), natural_key.encode(), hashlib.sha256).digest()
+    digest = hmac.digest(key.encode(), natural_key.encode(), "sha256")  # one call in C, as hmac.new(...).digest()
     return base64.urlsafe_b64encode(digest[:15]).decode()
 
 

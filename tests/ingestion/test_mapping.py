@@ -33,6 +33,10 @@ def test_factories_build_real_fhir_r4():
     Observation.model_validate(f.observation())
 
 
+def test_a_stable_public_id_never_changes_for_the_same_key_and_natural_key():
+    assert stable_public_id("a-secret", "ehr|Observation|obs1") == "480ui8C9j2aKAXlqbFtL"
+
+
 def test_patient_maps_to_person_with_stable_public_id(run, rows):
     run(f.patient(deceasedDateTime="2024-05-01T10:00:00Z",
                   meta=f.meta(security=[{"system": SENS, "code": "protected-identity"}])))
