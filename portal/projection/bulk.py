@@ -8,6 +8,7 @@ binary, typed as the database's columns are: nothing is formatted as text and pa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Connection, String, Table, any_, bindparam, insert, text
@@ -65,10 +66,11 @@ def _bound_values(connection: Connection, table: Table, columns: list[str], rows
     """Each row as the driver would get it from an insert; a value the type refuses fails as an insert would."""
     processed = [(index, process) for index, process in enumerate(_processors(connection, table, columns))
                  if process is not None]
-    values = [[row[name] for name in columns] for row in rows]
+    pick = itemgetter(*columns)
+    values = [list(pick(row)) for row in rows] if len(columns) > 1 else [[row[columns[0]]] for row in rows]
     try:
-        for row_values in values:
-            for index, process in processed:
+        for index, process in processed:
+            for row_values in values:
                 row_values[index] = process(row_values[index])
     except (ValueError, TypeError) as error:
         raise StatementError(str(error), f"COPY {table.name}", None, error) from error  # type: ignore[arg-type]
