@@ -74,8 +74,8 @@ class Projection:
         self.retired_units: dict[str, int] = {}
         self.position = 0
         self.reset()
-        # A rebuild starts from an empty read model: what the run has not added does not exist, so a lookup that
-        # misses the caches needs no query.
+        # A rebuild starts from an empty read model: what the run has not added does not exist, so a lookup of a
+        # person, link, organisation or guardian block that misses the caches needs no query.
         self.fresh = fresh
 
     def reset(self) -> None:
@@ -87,8 +87,8 @@ class Projection:
         self.links: dict[str, int | None] = {}
         self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
+        self.guardian_blocks: dict[int, set[int]] = {}  # person id -> the persons blocked as their guardian
         self.fresh = False  # the caches no longer know everything
-        self.guardian_blocks_added = False
 
     def public_id(self, natural_key: str) -> str:
         return stable_public_id(self.secret_key, natural_key)

@@ -110,15 +110,20 @@ def _scope(resource: dict[str, Any]) -> list[str]:
 
 
 def _is_blocked(p: Projection, subject_id: int, proxy_id: int) -> bool:
-    if p.fresh and not p.guardian_blocks_added:
-        return False
+    return proxy_id in _blocked_by(p, subject_id)
+
+
+def _blocked_by(p: Projection, subject_id: int) -> set[int]:
+    """The persons blocked as ``subject_id``'s guardian, cached per run (a rebuild starts with none)."""
+    if subject_id not in p.guardian_blocks:
+        p.guardian_blocks[subject_id] = set() if p.fresh else _stored_blocks(p, subject_id)
+    return p.guardian_blocks[subject_id]
+
+
+def _stored_blocks(p: Projection, subject_id: int) -> set[int]:
     p.sync(ConsentDirective)
-    query = select(exists().where(
-        ConsentDirective.person_id == subject_id,
-        ConsentDirective.kind == "guardian_block",
-        ConsentDirective.blocked_person_id == proxy_id,
-    ))
-    return bool(p.lookup(query).scalar())
+    return set(p.lookup(select(ConsentDirective.blocked_person_id).where(
+        ConsentDirective.person_id == subject_id, ConsentDirective.kind == "guardian_block")).scalars())
 
 
 def _refresh_block(p: Projection, subject_id: int, proxy_id: int) -> None:
@@ -141,7 +146,7 @@ def project_consent(p: Projection, resource: dict[str, Any], meta: Meta) -> None
         return
     blocked_id = p.person_for(actor, meta.source)
     row.update(kind="guardian_block", blocked_person_id=blocked_id)
-    p.guardian_blocks_added = True
+    _blocked_by(p, person_id).add(blocked_id)
     p.add(ConsentDirective, row)
     _refresh_block(p, person_id, blocked_id)
 
@@ -155,6 +160,7 @@ def retract_consent(p: Projection, key: str) -> None:
     person_id, blocked_id = tuple(found)
     p.execute(delete(ConsentDirective).where(ConsentDirective.source_key == key))
     if blocked_id is not None:
+        p.guardian_blocks[person_id] = _stored_blocks(p, person_id)  # another Consent may block the same guardian
         _refresh_block(p, person_id, blocked_id)
 
 

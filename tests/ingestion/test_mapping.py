@@ -184,6 +184,18 @@ def test_related_person_maps_guardianship_and_consent_blocks_it(run, rows):
     assert rows(ConsentDirective)[0].kind == "guardian_block"
 
 
+def test_a_stored_guardian_block_holds_for_a_later_relationship_until_every_consent_for_it_is_withdrawn(run, rows):
+    block = {"actor": f.pnr_ref(f.PNR_GUARDIAN), "patient": {"reference": "Patient/child"}}
+    run(f.patient("child", f.PNR_CHILD), f.patient("g", f.PNR_GUARDIAN),
+        *(f.consent(cid, "guardian-block", **block) for cid in ("block", "again", "third")))
+    run(f.related_person())
+    assert rows(Relationship)[0].blocked
+    run(f.bundle("batch", deletes=("Consent/block",)))
+    assert rows(Relationship)[0].blocked
+    run(f.bundle("batch", deletes=("Consent/again", "Consent/third")))
+    assert not rows(Relationship)[0].blocked
+
+
 def test_related_person_waits_for_the_guardian_to_be_known(run, rows):
     assert run(f.patient("child", f.PNR_CHILD), f.related_person()).waiting == 1
     run(f.patient("g", f.PNR_GUARDIAN))
