@@ -25,9 +25,9 @@ def table(results: dict[str, Any]) -> str:
         if "ingest" in found:
             ingest, rebuild = found["ingest"], found["rebuild"]
             lines.append(f"ingestion {db}: {ingest['resources']:,} resources in {ingest['seconds']} s = "
-                         f"{ingest['resources_per_s']:,}/s, peak {ingest['peak_mib']} MiB; rebuild "
+                         f"{ingest['resources_per_s']:,}/s{_cpu(ingest)}, peak {ingest['peak_mib']} MiB; rebuild "
                          f"{rebuild['replayed']:,} in {rebuild['seconds']} s = {rebuild['seconds_per_million']} s "
-                         f"per million, peak {rebuild['peak_mib']} MiB")
+                         f"per million{_cpu(rebuild)}, peak {rebuild['peak_mib']} MiB")
     for name, page in results.get("pages", {}).items():
         lines.append(f"page {name}: {page}")
     return "\n".join(lines)
@@ -94,3 +94,10 @@ def _scale_goal(http: list[dict[str, Any]]) -> dict[str, Any]:
 def print_goals(found: list[dict[str, Any]]) -> str:
     return "\n".join(f"[{g['status']}] {g['goal']}" + (f": {g['measured']}" if g.get("measured") else "")
                      for g in found)
+
+
+def _cpu(step: dict) -> str:
+    """CPU µs per resource, client + database, when the run measured it."""
+    if "cpu_us" not in step:
+        return ""
+    return f" ({step['cpu_us']} + {step['db_cpu_us']} µs CPU per resource)"
