@@ -43,6 +43,10 @@ EFFECTIVE: dict[str, tuple[str, ...]] = {
     "ServiceRequest": ("authoredOn",),
     "Appointment": ("start",),
 }
+# The same paths as steps, split once: they are read for every resource.
+DATE_STEPS = {kind: tuple((path, tuple(path.split(".")), is_date) for path, is_date in paths)
+              for kind, paths in DATES.items()}
+EFFECTIVE_STEPS = {kind: tuple(tuple(path.split(".")) for path in paths) for kind, paths in EFFECTIVE.items()}
 MAX_STRING = 100_000
 MAX_NAME = 200
 RELATIONSHIP_CODES = {
@@ -84,7 +88,8 @@ def validate(resource: Any, json_length: int | None = None) -> list[Problem]:
 def is_entered_in_error(resource: dict[str, Any]) -> bool:
     if resource.get("status") == "entered-in-error":
         return True
-    return fhir.has_code(resource.get("verificationStatus"), None, "entered-in-error")
+    status = resource.get("verificationStatus")
+    return status is not None and fhir.has_code(status, None, "entered-in-error")
 
 
 def _common(resource: dict[str, Any], kind: str, json_length: int | None) -> list[Problem]:
@@ -123,8 +128,8 @@ def _first_long_string(value: Any, path: str) -> str | None:
 
 def _dates(resource: dict[str, Any], kind: str) -> list[Problem]:
     problems = []
-    for path, is_date in DATES.get(kind, ()):
-        value = get(resource, *path.split("."))
+    for path, steps, is_date in DATE_STEPS.get(kind, ()):
+        value = get(resource, *steps)
         if value is None:
             continue
         try:
@@ -132,7 +137,7 @@ def _dates(resource: dict[str, Any], kind: str) -> list[Problem]:
         except fhir.BadDate as error:
             problems.append(Problem("invalid-date", f"{kind}.{path}", str(error)))
     required = EFFECTIVE.get(kind)
-    if required and all(get(resource, *path.split(".")) is None for path in required):
+    if required and all(get(resource, *steps) is None for steps in EFFECTIVE_STEPS[kind]):
         problems.append(Problem("missing-element", f"{kind}.{required[0]}", f"{required[0]} is required"))
     return problems
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from portal.ingestion import fhir
 from portal.ingestion.fhir import CONFIDENTIALITY_SYSTEM, SENSITIVITY_SYSTEM, get
-from portal.ingestion.validation import EFFECTIVE
+from portal.ingestion.validation import EFFECTIVE_STEPS
 from portal.projection.context import Meta, Projection
 
 _TAGS = re.compile(r"<[^>]*>")
@@ -45,8 +45,8 @@ def sensitivity(resource: dict[str, Any]) -> dict[str, Any]:
 
 
 def effective(resource: dict[str, Any], meta: Meta) -> datetime:
-    for path in EFFECTIVE.get(resource["resourceType"], ()):
-        value = get(resource, *path.split("."))
+    for steps in EFFECTIVE_STEPS.get(resource["resourceType"], ()):
+        value = get(resource, *steps)
         if value is not None:
             return fhir.parse_datetime(value)
     return fallback_time(meta)
