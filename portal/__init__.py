@@ -49,11 +49,12 @@ def _local_secret(instance_path: str) -> str:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import api, auth, csrf, db, devidp, errors, i18n, pages, security, static_files, web
+    from portal import api, auth, csrf, db, devidp, errors, i18n, json_provider, pages, security, static_files, web
     from portal.audit import hooks as audit_hooks
     from portal.ingestion import http as ingest_http
     from portal.support import web as support_web
 
+    json_provider.init_app(app)
     db.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
