@@ -7,17 +7,21 @@ extracts and compiles again). ``pick`` still serves the small ``{"sv": ..., "en"
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, tzinfo
+from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale, dates
 from babel.support import NullTranslations
 from flask import Flask, Response, g, has_request_context, request
-from flask_babel import Babel, Domain
+from flask_babel import Babel, Domain, get_locale, get_timezone
 
 LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
 COOKIE = "lang"
 TIMEZONE = "Europe/Stockholm"
 TRANSLATIONS = "_portal_translations"
+FORMATTING = "portal.date_formatting"
 
 
 def language() -> str:
@@ -79,9 +83,41 @@ class _RequestDomain(Domain):
         return found  # type: ignore[no-any-return]
 
 
+def _formatting() -> tuple[Locale, tzinfo]:
+    """This request's locale and time zone, looked up once (flask-babel looks them up again for every date)."""
+    found = request.environ.get(FORMATTING)
+    if found is None:
+        found = request.environ[FORMATTING] = (get_locale(), get_timezone())
+    return found  # type: ignore[no-any-return]
+
+
+def format_date(value: date, format: str = "medium") -> str:
+    """flask-babel's ``dateformat``: an instant's date where the user is (Stockholm), in their language."""
+    locale, zone = _formatting()
+    if isinstance(value, datetime):
+        value = _in_zone(value, zone)
+    return dates.format_date(value, format, locale=locale)
+
+
+def format_datetime(value: datetime, format: str = "medium") -> str:
+    locale, zone = _formatting()
+    return dates.format_datetime(value, format, tzinfo=zone, locale=locale)
+
+
+def format_time(value: time | datetime, format: str = "medium") -> str:
+    locale, zone = _formatting()
+    return dates.format_time(value, format, tzinfo=zone, locale=locale)
+
+
+def _in_zone(value: datetime, zone: Any) -> datetime:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=dates.UTC)
+    return aware.astimezone(zone)
+
+
 def init_app(app: Flask) -> None:
     babel = Babel(app, locale_selector=language, default_locale=DEFAULT, default_timezone=TIMEZONE)
     babel.__dict__["domain_instance"] = _RequestDomain()  # a cached_property that flask-babel reads its domain from
+    app.jinja_env.filters.update(dateformat=format_date, datetimeformat=format_datetime, timeformat=format_time)
     app.context_processor(lambda: {"lang": language(), "other_lang": other_language(),
                                    "switch_language_url": switch_language_url, "possessive": possessive})
     app.after_request(_remember_choice)

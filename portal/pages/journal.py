@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import render_template, request
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from portal.i18n import format_date
 from portal.journal.queries import (
     ORIGINS,
     BadFilter,

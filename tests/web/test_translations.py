@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
@@ -76,3 +78,24 @@ def test_possessive_names_in_both_languages(app):
 def test_sign_in_error_page_is_still_translated(client):
     assert "Inloggningen misslyckades" in client.get("/auth/callback?state=x").get_data(as_text=True)
     assert "Sign-in failed" in client.get("/auth/callback?state=x&lang=en").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_date_filters_write_what_flask_babel_writes(app, lang):
+    """The portal's date filters look the locale and time zone up once per request; the text is flask-babel's."""
+    import flask_babel
+
+    from portal import i18n
+
+    instants = [datetime(2026, 3, 29, 0, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, tzinfo=UTC),
+                datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 12, 31, 23, 30, tzinfo=UTC),
+                datetime(2026, 6, 1, 12, 0)]  # the last one naive: read as UTC, as flask-babel does
+    with app.test_request_context(f"/?lang={lang}"):
+        for moment in instants:
+            for style in ("short", "medium", "long", "full"):
+                assert i18n.format_date(moment, style) == flask_babel.format_date(moment, style)
+                assert i18n.format_date(moment.date(), style) == flask_babel.format_date(moment.date(), style)
+            for pattern in ("EEEE d MMMM y, HH:mm", "d MMM y, HH:mm", "HH:mm", "medium"):
+                assert i18n.format_datetime(moment, pattern) == flask_babel.format_datetime(moment, pattern)
+            assert i18n.format_time(moment, "HH:mm") == flask_babel.format_time(moment, "HH:mm")
+        assert i18n.format_date(instants[3], "long") == ("1 januari 2027" if lang == "sv" else "January 1, 2027")
