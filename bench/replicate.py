@@ -1,9 +1,12 @@
-"""Grow a loaded base population N-fold in SQL: every copy gets new valid personnummer and fresh keys.
+"""Grow a loaded base population N-fold in SQL: every copy gets a new personnummer and fresh keys.
 
 Each copy of a base person keeps their age, household, guardians and record (so every share of the demo
 distributions holds exactly), with a new demo personnummer from the demo's own allocator (the birth date may move
-a day when a day's serials are used up), a new opaque id and new source keys. The event log is not copied: the
-HTTP cases read only the read model, and ingestion and rebuild are measured on their own.
+a day when a day's serials are used up), a new opaque id and new source keys. The demo's numbers (serials 980-999,
+twenty a day) run out near a million persons: where no free one is left within a year of a person's birth date
+(from about 200 copies of the base on), the copy gets that date and a demo serial with a deliberately wrong check
+digit, a number no real person can hold (``_Numbers``); such persons are never picked to sign in. The event log is
+not copied: the HTTP cases read only the read model, and ingestion and rebuild are measured on their own.
 
 Copies are written as a bulk load: secondary indexes set aside and rebuilt at the end (bench/indexes.py), base
 rows read from a snapshot (a growing table is never scanned), copy after copy so that each copy's rows lie
@@ -14,12 +17,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, MetaData, Table, create_engine, insert, inspect, select, text
 
 from bench import indexes
 from bench.common import log
-from portal.demo.numbers import NumberAllocator
+from portal.demo.numbers import SERIALS, NumberAllocator
+from portal.identity.personnummer import make
 
 PERSON_REFS = ("person_id", "proxy_id", "subject_id", "blocked_person_id")
 # Tables that belong to persons (all their rows are the base's until the copy starts).
@@ -78,16 +83,49 @@ def _max(connection: Connection, table: str) -> int:
 def _persons(connection: Connection, person: Table, copies: int, top: int) -> None:
     started = time.monotonic()
     base = connection.execute(select(person).order_by(person.c.id)).mappings().all()
-    allocator = NumberAllocator(tuple(row["personnummer"] for row in base))
+    numbers = _Numbers(tuple(row["personnummer"] for row in base))
     rows = []
     for copy in range(1, copies):
         for row in base:
-            number, birth = allocator.allocate(row["birth_date"], row["gender"] == "female",
-                                               bool(row["is_coordination_number"]))
+            number, birth = numbers.allocate(row["id"], row["birth_date"], row["gender"] == "female",
+                                             bool(row["is_coordination_number"]))
             rows.append({**row, "id": row["id"] + copy * top, "public_id": f"{row['public_id']}c{copy}",
                          "personnummer": number, "birth_date": birth})
     connection.execute(insert(person), rows)
-    log(f"  person: {len(rows):,} rows in {time.monotonic() - started:.0f} s")
+    log(f"  person: {len(rows):,} rows in {time.monotonic() - started:.0f} s "
+        f"({numbers.unusable:,} with a deliberately invalid number)")
+
+
+class _Numbers:
+    """The demo's allocator while it has a number within a year of the birth date, then invalid demo numbers.
+
+    Once a base person's year is full it stays full (numbers are never given back), so their later copies go
+    straight to the fallback instead of scanning a full year again: without that, a million persons take an hour
+    here. The fallback keeps the date and a demo serial and takes one of the nine wrong check digits, so it cannot
+    be anyone's real number nor collide with a valid one; a full date moves a day earlier, as the allocator does.
+    """
+
+    def __init__(self, reserved: tuple[str, ...]) -> None:
+        self._allocator = NumberAllocator(reserved)
+        self._full: set[int] = set()  # base persons whose year of valid numbers is used up
+        self._taken: dict[tuple[date, bool, bool], int] = {}  # invalid numbers handed out per date and kind
+        self.unusable = 0
+
+    def allocate(self, person: int, birth: date, female: bool, coordination: bool) -> tuple[str, date]:
+        if person not in self._full:
+            try:
+                return self._allocator.allocate(birth, female, coordination)
+            except RuntimeError:
+                self._full.add(person)
+        serials = [s for s in SERIALS if s % 2 == (0 if female else 1)]
+        day = birth
+        while self._taken.get((day, female, coordination), 0) >= 9 * len(serials):
+            day -= timedelta(days=1)
+        taken = self._taken.get((day, female, coordination), 0)
+        self._taken[(day, female, coordination)] = taken + 1
+        valid = make(day, serials[taken % len(serials)], coordination)
+        self.unusable += 1
+        return f"{valid[:-1]}{(int(valid[-1]) + 1 + taken // len(serials)) % 10}", day
 
 
 def _table(connection: Connection, table: str, names: list[str], copies: int, bounds: dict[str, int]) -> None:
