@@ -40,11 +40,23 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--skip-ingestion", action="store_true")
     parser.add_argument("--skip-pages", action="store_true")
     parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--only", action="append", metavar="DB:PERSONS:WORKERS", type=_combination,
+                        help="run just these combinations, in this order, instead of the plan (repeatable; e.g. "
+                             "postgresql:10000:4 and postgresql:1000000:4 to compare sizes at one worker count)")
     parser.add_argument("--output", default=str(BENCH / "results.json"))
     return parser.parse_args(argv)
 
 
+def _combination(text: str) -> tuple[str, int, int]:
+    db, persons, workers = text.split(":")
+    if db not in ("sqlite", "postgresql"):
+        raise argparse.ArgumentTypeError(f"unknown database {db!r}")
+    return db, int(persons), int(workers)
+
+
 def plan(args: argparse.Namespace) -> list[tuple[str, int, int]]:
+    if args.only:
+        return [c for c in args.only if not args.db or c[0] in args.db]
     sizes = [10_000, 100_000] + ([1_000_000] if args.million else [])
     combos = [(db, size, workers) for db in ("sqlite", "postgresql") for size in sizes for workers in (2, 4)]
     chosen = combos if args.full else [*DEFAULT_PLAN, *[c for c in combos if args.million and c[1] == 1_000_000
