@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal import db
 from portal.readmodel.models import CancelRequest
@@ -47,3 +47,11 @@ def test_a_write_after_reads_alone_gets_a_transaction_that_rolls_back_whole(read
     with db.transaction() as tx:
         tx.add(_request(person))
     assert len(tx.scalars(select(CancelRequest)).all()) == 1
+
+
+def test_postgresql_connections_plan_once_per_statement(app):
+    """The portal's reads are index scans by person; re-planning them on every execution cost more than running them."""
+    session = db.session()
+    if not db.on_postgresql(session):
+        pytest.skip("SQLite has no plan cache mode")
+    assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
