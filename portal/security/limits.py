@@ -87,7 +87,10 @@ def too_many(error: RateLimitExceeded) -> Response:
     response = refuse(error)
     limiter: Limiter = current_app.extensions["portal_limiter"]
     current = limiter.current_limit
-    wait = math.ceil(current.reset_at - time.time()) if current else 60
+    if current is None:
+        wait = 60
+    else:  # the window's own reset time: flask-limiter's reset_at adds a second, which could say 61 of a minute
+        wait = min(math.ceil(current.window.reset_time - time.time()), current.limit.get_expiry())
     response.headers["Retry-After"] = str(max(1, wait))
     return response
 
