@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import PYTHON, ROOT
+from portal.cli import GUNICORN_CONFIG
 
 CONNECTIONS = 16
 LUA = """
@@ -55,14 +56,15 @@ def free_port() -> int:
 
 
 class Server:
-    """A gunicorn master with ``workers`` sync workers (the portal's ``serve`` settings) on a free port."""
+    """A gunicorn master with ``workers`` sync workers on a free port, with the portal's ``serve`` settings."""
 
     def __init__(self, app: str, workers: int, env: dict[str, str]) -> None:
         self.port = free_port()
         self.workers = workers
         self.log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), app],
+            [PYTHON, "-m", "gunicorn", "--config", GUNICORN_CONFIG, "--bind", f"127.0.0.1:{self.port}", "--workers",
+             str(workers), app],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self._wait_ready()
 

@@ -10,6 +10,8 @@ from flask import Flask
 
 from portal.config import ConfigError
 
+GUNICORN_CONFIG = "python:portal.gunicorn_conf"
+
 
 def load_app() -> Flask:
     from portal import create_app
@@ -35,7 +37,8 @@ def serve(host: str, port: int, workers: int) -> None:
     if app.config["SETTINGS"].is_development:
         app.run(host=host, port=port, debug=False, threaded=True)
         return
-    args = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "portal.wsgi:app"]
+    args = ["gunicorn", "--config", GUNICORN_CONFIG, "--bind", f"{host}:{port}", "--workers", str(workers),
+            "portal.wsgi:app"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  # nosec B606
 
 

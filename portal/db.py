@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,6 +38,24 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def make_engine(url: str) -> Engine:
+    engine = _make_engine(url)
+    os.register_at_fork(after_in_child=_forget_pooled_connections(weakref.ref(engine)))
+    return engine
+
+
+def _forget_pooled_connections(engine_ref: weakref.ref[Engine]):  # type: ignore[no-untyped-def]
+    # A forked child (a gunicorn worker of a preloaded app) must not talk on its parent's connections: two
+    # processes on one socket mix their answers. It drops them unclosed, because closing would end them for the
+    # parent too, and opens its own.
+    def forget() -> None:
+        engine = engine_ref()
+        if engine is not None:
+            engine.dispose(close=False)
+
+    return forget
+
+
+def _make_engine(url: str) -> Engine:
     # hide_parameters: SQL logging (an operator's DEBUG) and error messages never show values (personnummer, text).
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
