@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,6 +69,7 @@ def _make_engine(url: str) -> Engine:
     # firewalls drop them silently (docs/production.md).
     engine = create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, hide_parameters=True)
     event.listen(engine, "connect", _generic_plans)
+    event.listen(engine, "before_cursor_execute", _refuse_statements_that_write_alone)
     return engine
 
 
@@ -167,6 +170,30 @@ def _refuse_writes_without_transaction(db_session: Session, _context: object, _i
     # Rows written by a flush belong together; without a transaction a failure would leave half of them.
     if commits_alone(db_session) and (db_session.new or db_session.dirty or db_session.deleted):
         raise RuntimeError("a read whose statements commit alone wrote rows: write inside db.transaction()")
+
+
+# Execution option of a statement that writes and is whole by itself (the audit append): it may commit alone.
+WHOLE_ALONE = "whole_alone"
+_WRITES = re.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE|COPY\s+\S+\s+FROM)\b",
+                     re.IGNORECASE)
+
+
+def _refuse_statements_that_write_alone(  # type: ignore[no-untyped-def]
+    connection, _cursor, statement: str, _parameters, context, _executemany: bool,
+) -> None:
+    # The flush guard above sees the ORM's writes; this one sees every statement, Core and text alike. A write
+    # that commits alone cannot be taken back with the rest of its work if what follows fails.
+    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+        return
+    if context is not None and context.execution_options.get(WHOLE_ALONE):
+        return
+    if _writes(statement):
+        raise RuntimeError("a read whose statements commit alone sent a write: write inside db.transaction()")
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct statements, each string made once by the compiled cache
+def _writes(statement: str) -> bool:
+    return bool(_WRITES.search(statement))
 
 
 def hold(db_session: Session, row: object) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from portal import db
 from portal.readmodel.models import CancelRequest
@@ -31,6 +31,20 @@ def test_a_read_without_transaction_refuses_to_write_rows(reading_alone):
     session.add(_request(person))
     with pytest.raises(RuntimeError, match="db.transaction"):
         session.flush()
+    session.rollback()
+    assert session.scalars(select(CancelRequest)).all() == []
+
+
+@pytest.mark.parametrize("write", ["core", "text"])
+def test_a_read_without_transaction_refuses_a_core_or_textual_write(reading_alone, write):
+    session, person = reading_alone
+    values = {"appointment_key": "a", "subject_public_id": person.public_id,
+              "requested_by_public_id": person.public_id, "created_at": NOW}
+    statement = insert(CancelRequest).values(**values) if write == "core" else text(
+        "INSERT INTO cancel_request (appointment_key, subject_public_id, requested_by_public_id, created_at) "
+        "VALUES (:appointment_key, :subject_public_id, :requested_by_public_id, :created_at)")
+    with pytest.raises(RuntimeError, match="db.transaction"):
+        session.execute(statement, values if write == "text" else None)
     session.rollback()
     assert session.scalars(select(CancelRequest)).all() == []
 

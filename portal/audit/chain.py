@@ -18,7 +18,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, literal, select, t
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent, AuditHead
-from portal.db import commits_alone, on_postgresql
+from portal.db import WHOLE_ALONE, commits_alone, on_postgresql
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -119,7 +119,8 @@ def _one_statement_append():  # type: ignore[no-untyped-def]
     return (insert(AuditEvent)
             .from_select(["seq", *_COLUMNS, "prev_hash", "row_hash"],
                          select(moved.c.seq, *parameters, moved.c.prev_hash, moved.c.row_hash))
-            .returning(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.row_hash))
+            .returning(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.row_hash)
+            .execution_options(**{WHOLE_ALONE: True}))
 
 
 _COLUMNS = tuple(name for name in HASHED_FIELDS if name != "seq")
