@@ -52,7 +52,6 @@ T = TypeVar("T")
 @blueprint.before_request
 def _authenticate_first() -> None:
     """Every API route needs a caller; knowing who comes before reading any parameter."""
-    db.safe_requests_commit_alone()
     api_actor()
 
 

@@ -106,12 +106,14 @@ class DatabaseSessionInterface(SessionInterface):
         return DEV_COOKIE if app.config["SETTINGS"].env in ("development", "test") else PROD_COOKIE
 
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
+        # The first thing every request does: from here on a request that only reads sends no BEGIN and COMMIT,
+        # its web session's row, its policy decision and its data alike (``db.statements_commit_alone``).
+        db.safe_requests_commit_alone()
         if request.path.startswith(SKIPPED_PREFIXES):
             detached = ServerSession()
             detached.detached = True
             return detached
         token = request.cookies.get(self.cookie_name(app))
-        db.safe_requests_commit_alone()  # the session's row is read like the rest of a read: no BEGIN, no COMMIT
         row = _load(token) if token else None
         if row is None or self._expired(app, row):
             if row is not None:

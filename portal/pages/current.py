@@ -97,7 +97,6 @@ def decide() -> Response | None:
     tx, now = db.session(), clock.now()
     if support_web.in_support():
         return _decide_support()
-    db.safe_requests_commit_alone()
     actor = actor_from_session()
     me = tx.get(Person, actor.person_id) if actor.person_id else None
     hide_recent = session.get(HIDE_RECENT)
