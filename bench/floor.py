@@ -87,7 +87,7 @@ def journal(person_id: int) -> dict[str, Any]:
     kinds = request.args.getlist("kind")
     where = f"e.person_id = ? AND {visible}" + (f" AND e.kind IN ({', '.join('?' for _ in kinds)})" if kinds else "")
     sql = (f"SELECT {COLUMNS} FROM journal_entry e LEFT JOIN organisation u ON u.id = e.unit_id "
-           f"LEFT JOIN organisation p ON p.id = e.provider_id WHERE {where} "
+           f"LEFT JOIN organisation p ON p.id = u.parent_id WHERE {where} "
            "ORDER BY e.effective_at DESC, e.id DESC LIMIT 21")
     rows = _rows(sql, [person_id, *params, *kinds])
     return {"entries": rows[:20], "more": len(rows) > 20}
@@ -101,7 +101,7 @@ def appointments(person_id: int) -> dict[str, Any]:
                "a.practitioner, a.description, a.preparation, a.source_system, u.hsa_id, u.name, u.origin, "
                "p.hsa_id, p.name").replace("a.end", 'a."end"')
     base = (f"SELECT {columns} FROM appointment a LEFT JOIN organisation u ON u.id = a.unit_id "
-            f"LEFT JOIN organisation p ON p.id = a.provider_id WHERE a.person_id = ? AND NOT "
+            f"LEFT JOIN organisation p ON p.id = u.parent_id WHERE a.person_id = ? AND NOT "
             f"{units.replace('e.unit_id', 'a.unit_id')}")
     now = _stamp(datetime.now(UTC))
     upcoming = _plain_rows(f"{base} AND a.start >= ? ORDER BY a.start, a.id LIMIT 200", [person_id, *params, now])

@@ -76,7 +76,7 @@ class Factory:
         recorded = fields.pop("recorded_at", at)
         return self._add(JournalEntry(
             person_id=person.id, kind=kind, title=title, effective_at=at, recorded_at=recorded,
-            unit_id=unit.id if unit else None, provider_id=unit.parent_id if unit else None,
+            unit_id=unit.id if unit else None,
             source_system="test", source_key=f"test|Entry|{next(_serial)}", **fields,
         ))
 

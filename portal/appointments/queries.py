@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Integer, Row, Select, bindparam, exists, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.audit.log import Action, record, record_read
@@ -24,7 +24,13 @@ from portal.policy.visibility import (
     visible_appointments_for,
 )
 from portal.readmodel.models import Appointment, CancelRequest
-from portal.readmodel.provenance import Provenance, provenance_of, provenance_of_row, with_provenance_columns
+from portal.readmodel.provenance import (
+    Provenance,
+    provenance_of,
+    provenance_of_row,
+    unit_with_provider,
+    with_provenance_columns,
+)
 
 CANCELLABLE = ("booked", "pending", "proposed")
 PENDING = "pending"  # a cancel request not yet answered by its source
@@ -140,7 +146,7 @@ def _load(session: Session, viewer: Viewer, settings: Settings, appointment_id: 
     require(viewer, Area.APPOINTMENTS)
     row = session.scalars(
         select(Appointment).where(visible_appointments(viewer, settings), Appointment.public_id == appointment_id)
-        .options(joinedload(Appointment.unit), joinedload(Appointment.provider)),
+        .options(unit_with_provider(Appointment)),
         viewer_parameters(viewer, settings),
     ).first()
     if row is None:
@@ -178,7 +184,7 @@ def _outgoing_message(row: Appointment, reason: str) -> dict:
 
 
 def view(row: Appointment, viewer: Viewer, cancel_requested: bool) -> AppointmentView:
-    return _view(row, viewer, cancel_requested, provenance_of(row.provider, row.unit, row.source_system))
+    return _view(row, viewer, cancel_requested, provenance_of(row.unit, row.source_system))
 
 
 def _view(row: Appointment | Row, viewer: Viewer, cancel_requested: bool, provenance: Provenance) -> AppointmentView:

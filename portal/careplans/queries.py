@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from portal.audit.log import record_read
 from portal.config import Settings
@@ -15,7 +15,7 @@ from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
 from portal.policy.visibility import entry_shape, viewer_parameters, visible_care_plans
 from portal.readmodel.models import CarePlan, CarePlanActivity
-from portal.readmodel.provenance import Provenance, provenance_of
+from portal.readmodel.provenance import Provenance, provenance_of, unit_with_provider
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _query(viewer: Viewer, settings: Settings):  # type: ignore[no-untyped-def]
     """Plans with what they show loaded; built once per viewer shape (run with ``viewer_parameters``)."""
     return cached(settings, ("care_plan_query", entry_shape(viewer)), lambda: select(CarePlan).where(
         visible_care_plans(viewer, settings)).options(
-        joinedload(CarePlan.unit), joinedload(CarePlan.provider), selectinload(CarePlan.goals),
+        unit_with_provider(CarePlan), selectinload(CarePlan.goals),
         selectinload(CarePlan.activities).joinedload(CarePlanActivity.responsible),
     ))
 
@@ -101,5 +101,5 @@ def view(row: CarePlan) -> CarePlanView:
             )
             for activity in row.activities
         ],
-        provenance=provenance_of(row.provider, row.unit, row.source_system),
+        provenance=provenance_of(row.unit, row.source_system),
     )

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Row, Select, String, and_, bindparam, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased
 
 from portal.audit.log import record_read
 from portal.config import Settings
@@ -20,7 +20,13 @@ from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
 from portal.policy.visibility import EntryShape, entry_shape, viewer_parameters, visible_entries, visible_entries_for
 from portal.readmodel.models import EntryKind, JournalEntry, Organisation, UnitKind
-from portal.readmodel.provenance import Provenance, provenance_of, provenance_of_row, with_provenance_columns
+from portal.readmodel.provenance import (
+    Provenance,
+    provenance_of,
+    provenance_of_row,
+    unit_with_provider,
+    with_provenance_columns,
+)
 
 ORIGINS = ("region", "municipality", "school_health")
 MAX_PAGE = 100
@@ -105,7 +111,7 @@ def _base_query(viewer: Viewer, settings: Settings) -> Select[JournalEntry]:
     return (
         select(JournalEntry)
         .where(visible_entries(viewer, settings))
-        .options(joinedload(JournalEntry.unit), joinedload(JournalEntry.provider))
+        .options(unit_with_provider(JournalEntry))
     )
 
 
@@ -291,7 +297,7 @@ def _summary_fields(row: JournalEntry) -> dict:
         id=row.public_id, kind=row.kind, title=row.title, effective_at=row.effective_at,
         recorded_at=row.recorded_at, status=row.status, author_name=row.author_name, author_role=row.author_role,
         value=row.value, value_text=row.value_text, value_unit=row.value_unit,
-        provenance=provenance_of(row.provider, row.unit, row.source_system),
+        provenance=provenance_of(row.unit, row.source_system),
     )
 
 
@@ -315,6 +321,8 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
 
 def _entry_units(settings: Settings, shape: EntryShape) -> Select:
     visible = visible_entries_for(settings, shape)
-    ids = select(JournalEntry.unit_id).where(visible).union(select(JournalEntry.provider_id).where(visible)).subquery()
-    return (select(Organisation.hsa_id, Organisation.name).where(Organisation.id.in_(select(ids.c[0])))
+    units = select(JournalEntry.unit_id).where(visible)
+    providers = select(Organisation.parent_id).where(Organisation.id.in_(units))
+    return (select(Organisation.hsa_id, Organisation.name)
+            .where(or_(Organisation.id.in_(units), Organisation.id.in_(providers)))
             .order_by(Organisation.name))

@@ -1,4 +1,4 @@
-"""What every projected clinical row shares: person, unit and provider, provenance, sensitivity, times."""
+"""What every projected clinical row shares: person, unit (whose parent is the provider), source, sensitivity."""
 
 from __future__ import annotations
 
@@ -17,13 +17,11 @@ _SPACE = re.compile(r"[ \t]+")
 
 
 def provenance(p: Projection, resource: dict[str, Any], meta: Meta, person: Any, unit: Any) -> dict[str, Any]:
-    """Person, unit, provider, source, keys and sensitivity; resolves the person first (it may wait)."""
+    """Person, unit, source, keys and sensitivity; resolves the person first (it may wait)."""
     person_id = p.person_for(person, meta.source)
-    unit_id, provider_id = p.unit_for(unit, meta.source) if unit is not None else (None, None)
     return {
         "person_id": person_id,
-        "unit_id": unit_id,
-        "provider_id": provider_id,
+        "unit_id": p.unit_for(unit, meta.source)[0] if unit is not None else None,
         "source_system": meta.source[:100],
         "source_key": meta.key,
         "public_id": p.public_id(meta.key),

@@ -28,7 +28,7 @@ def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) ->
     hsa = next(
         str(i["value"]) for i in resource["identifier"] if isinstance(i, dict) and i.get("system") == HSA_SYSTEM
     )
-    row_id, created = _claim_row(p, hsa, meta.key)
+    row_id = _claim_row(p, hsa, meta.key)
     parent_id = p.unit_for(resource["partOf"], meta.source)[0] if resource.get("partOf") else None
     if parent_id == row_id:
         parent_id = None
@@ -36,34 +36,30 @@ def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) ->
     p.execute(update(Organisation).where(Organisation.id == row_id).values(
         parent_id=parent_id, source_key=meta.key, **values
     ))
-    if p.orgs[hsa][1] != parent_id and not created:  # nothing points at a row made just now
-        for table in PROVENANCE_TABLES:
-            p.execute(update(table).where(table.unit_id == row_id).values(provider_id=parent_id))
     p.orgs[hsa] = (row_id, parent_id)
     p.org_keys[meta.key] = hsa
 
 
-def _claim_row(p: Projection, hsa: str, key: str) -> tuple[int, bool]:
-    """The row for this HSA-id, merging in a placeholder made from a reference to this resource; made now?"""
+def _claim_row(p: Projection, hsa: str, key: str) -> int:
+    """The row for this HSA-id, merging in a placeholder made from a reference to this resource."""
     by_hsa = p.org(hsa)
     by_key_hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
     by_key = p.org(by_key_hsa) if by_key_hsa != hsa else None
     if by_key is None:
-        return (by_hsa[0], False) if by_hsa else (p.create_org(hsa, hsa, None)[0], True)
+        return by_hsa[0] if by_hsa else p.create_org(hsa, hsa, None)[0]
     if by_hsa is None:
         p.execute(update(Organisation).where(Organisation.id == by_key[0]).values(hsa_id=hsa))
         p.orgs[hsa] = by_key
         p.orgs.pop(by_key_hsa, None)
-        return by_key[0], False
+        return by_key[0]
     _merge(p, by_key[0], by_hsa[0])
     p.orgs.pop(by_key_hsa, None)
-    return by_hsa[0], False
+    return by_hsa[0]
 
 
 def _merge(p: Projection, old: int, new: int) -> None:
     for table in PROVENANCE_TABLES:
         p.execute(update(table).where(table.unit_id == old).values(unit_id=new))
-        p.execute(update(table).where(table.provider_id == old).values(provider_id=new))
     p.execute(update(CarePlanActivity).where(CarePlanActivity.responsible_id == old).values(responsible_id=new))
     p.execute(update(ConsentDirective).where(ConsentDirective.unit_id == old).values(unit_id=new))
     p.execute(update(Organisation).where(Organisation.parent_id == old).values(parent_id=new))
@@ -101,7 +97,5 @@ def retract_organization(p: Projection, key: str) -> None:
     ))
     found = p.org(hsa)
     if found is not None:
-        for table in PROVENANCE_TABLES:
-            p.execute(update(table).where(table.unit_id == found[0]).values(provider_id=None))
         p.orgs[hsa] = (found[0], None)
     p.org_keys.pop(key, None)

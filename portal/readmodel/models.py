@@ -188,10 +188,13 @@ class ConsentDirective(Base):
 
 
 class _Provenance:
-    """Columns every clinical row carries: who recorded it, where, and in which system."""
+    """Columns every clinical row carries: who recorded it, where, and in which system.
 
-    provider_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    The care provider is the unit's parent, read through the unit: a unit that moves to another provider moves
+    its rows with it without rewriting them. ``unit_id`` is indexed for the merges and removals of organisations.
+    """
+
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     source_system: Mapped[str] = mapped_column(String(100), default="")
     source_key: Mapped[str] = mapped_column(String(300), unique=True)
 
@@ -230,7 +233,6 @@ class JournalEntry(_Provenance, Base):
     security_labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    provider: Mapped[Organisation | None] = relationship(foreign_keys="JournalEntry.provider_id")
     unit: Mapped[Organisation | None] = relationship(foreign_keys="JournalEntry.unit_id")
 
 
@@ -252,7 +254,6 @@ class Appointment(_Provenance, Base):
     video_url: Mapped[str | None] = mapped_column(String(500))
     practitioner: Mapped[str | None] = mapped_column(String(200))
 
-    provider: Mapped[Organisation | None] = relationship(foreign_keys="Appointment.provider_id")
     unit: Mapped[Organisation | None] = relationship(foreign_keys="Appointment.unit_id")
 
 
@@ -279,7 +280,6 @@ class CarePlan(_Provenance, Base):
     activities: Mapped[list[CarePlanActivity]] = relationship(
         cascade="all, delete-orphan", order_by="CarePlanActivity.position"
     )
-    provider: Mapped[Organisation | None] = relationship(foreign_keys="CarePlan.provider_id")
     unit: Mapped[Organisation | None] = relationship(foreign_keys="CarePlan.unit_id")
 
 

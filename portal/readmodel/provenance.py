@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from portal.readmodel.models import Organisation, Origin, UnitKind
 
@@ -31,7 +31,9 @@ def _origin(unit_kind: str, unit_origin: str) -> str:
     return Origin.MUNICIPALITY if unit_origin == Origin.MUNICIPALITY else Origin.REGION
 
 
-def provenance_of(provider: Organisation | None, unit: Organisation | None, source_system: str) -> Provenance:
+def provenance_of(unit: Organisation | None, source_system: str) -> Provenance:
+    """Of a row whose unit is loaded with its parent, the care provider (``unit_with_provider``)."""
+    provider = unit.parent if unit is not None else None
     return Provenance(
         provider=provider.name if provider else None,
         unit=unit.name if unit else None,
@@ -51,8 +53,13 @@ def with_provenance_columns(query: Select, model: Any) -> Select:
                           unit.hsa_id.label("unit_hsa_id"), unit.kind.label("unit_kind"),
                           unit.origin.label("unit_origin"))
         .outerjoin(unit, model.unit_id == unit.id)
-        .outerjoin(provider, model.provider_id == provider.id)
+        .outerjoin(provider, unit.parent_id == provider.id)
     )
+
+
+def unit_with_provider(model: Any) -> Any:
+    """The loader option for ``provenance_of``: the row's unit and the unit's parent, its care provider."""
+    return joinedload(model.unit).joinedload(Organisation.parent)
 
 
 def provenance_of_row(row: Row) -> Provenance:

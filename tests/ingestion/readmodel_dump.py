@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from portal import db
 from portal.readmodel.models import READ_MODEL_TABLES, CarePlan, Organisation, Person
 
-SKIP = {"id", "person_id", "proxy_id", "subject_id", "unit_id", "provider_id", "parent_id", "care_plan_id",
+SKIP = {"id", "person_id", "proxy_id", "subject_id", "unit_id", "parent_id", "care_plan_id",
         "responsible_id", "blocked_person_id"}
 
 

@@ -31,7 +31,7 @@ def _entry(person_id: int, key: str) -> dict:
         "effective_at": datetime(2024, 7, 1, 10, 0, tzinfo=STOCKHOLM_SUMMER),
         "recorded_at": datetime(2024, 7, 1, tzinfo=UTC),
         "signed_at": None, "sealed": True, "proxy_hidden": False, "security_labels": ["R", "sealed"],
-        "details": {"lot_number": AWKWARD_TEXT, "nested": [1, None, True]}, "provider_id": None, "unit_id": None,
+        "details": {"lot_number": AWKWARD_TEXT, "nested": [1, None, True]}, "unit_id": None,
         "source_system": "ehr", "source_key": key, "public_id": key[-20:],
     }
 

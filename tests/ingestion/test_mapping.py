@@ -20,6 +20,7 @@ from portal.readmodel.models import (
     Relationship,
     stable_public_id,
 )
+from portal.readmodel.provenance import provenance_of
 from tests.conftest import TEST_SECRET
 from tests.ingestion import fhir_factories as f
 
@@ -59,7 +60,19 @@ def test_organization_with_provider_gives_entries_their_provider(run, rows):
     assert orgs[f.UNIT_HSA].kind == "primary_care" and orgs[f.UNIT_HSA].phone == "018-123456"
     assert orgs[f.UNIT_HSA].parent_id == orgs[f.PROVIDER_HSA].id
     [entry] = rows(JournalEntry)
-    assert (entry.unit_id, entry.provider_id) == (orgs[f.UNIT_HSA].id, orgs[f.PROVIDER_HSA].id)
+    assert entry.unit_id == orgs[f.UNIT_HSA].id
+    assert provenance_of(entry.unit, entry.source_system).provider == "Region Uppsala"
+
+
+def test_a_unit_moved_to_another_provider_takes_its_entries_along(run, rows):
+    region = f.organization("prov", f.PROVIDER_HSA, kind="other", name="Region Uppsala")
+    municipality = f.organization("kommun", "SE2120000001", kind="other", origin="municipality", name="Uppsala kommun")
+    unit = f.organization(part_of={"reference": "Organization/prov"})
+    run(f.patient(), f.encounter(), region, municipality, unit)
+    moved = f.organization(part_of={"reference": "Organization/kommun"}, meta=f.meta("2", "2024-02-01T10:00:00Z"))
+    run(moved)
+    [entry] = rows(JournalEntry)
+    assert provenance_of(entry.unit, entry.source_system).provider == "Uppsala kommun"
 
 
 def test_unknown_unit_gets_a_placeholder_that_the_organization_fills_in(run, rows):

@@ -4,10 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import text
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.orm import Session
 
-from portal.db import make_engine
-from portal.migrations import upgrade
+from portal.db import Base, make_engine
+from portal.migrations import alembic_config, upgrade
+from portal.readmodel.models import JournalEntry
+from portal.readmodel.provenance import provenance_of
+
+SVEN = {"id": 1, "public_id": "p1", "personnummer": "198001019804", "is_coordination_number": False,
+        "given_name": "Sven", "family_name": "Ek", "birth_date": date(1980, 1, 1), "protected_identity": False,
+        "deceased": False}
+VISIT = {"id": 1, "public_id": "e1", "person_id": 1, "kind": "note", "title": "Besök", "text": "", "sealed": False,
+         "proxy_hidden": False, "security_labels": "[]", "details": "{}", "source_system": "test", "source_key": "k1"}
+
+
+def _insert(connection, table: str, values: dict) -> None:  # type: ignore[no-untyped-def]
+    """A row as an older schema took it: plain SQL, since the models describe only the newest."""
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), values)  # noqa: S608 - test data
 
 
 def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_path):
@@ -16,14 +35,8 @@ def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_pat
     engine = make_engine(url)
     at = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO person (id, public_id, personnummer, is_coordination_number, given_name, family_name,"
-            " birth_date, protected_identity, deceased) VALUES (1, 'p1', '198001019804', 0, 'Sven', 'Ek',"
-            " :birth, 0, 0)"), {"birth": date(1980, 1, 1)})
-        connection.execute(text(
-            "INSERT INTO journal_entry (id, public_id, person_id, kind, title, text, effective_at, recorded_at,"
-            " sealed, proxy_hidden, security_labels, details, source_system, source_key)"
-            " VALUES (1, 'e1', 1, 'note', 'Besök', '', :at, :at, 0, 0, '[]', '{}', 'test', 'k1')"), {"at": at})
+        _insert(connection, "person", SVEN)
+        _insert(connection, "journal_entry", {**VISIT, "effective_at": at, "recorded_at": at})
     engine.dispose()
     upgrade(url)
     engine = make_engine(url)
@@ -31,3 +44,42 @@ def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_pat
         assert connection.execute(text("SELECT count(*) FROM journal_entry")).scalar() == 1
         assert connection.execute(text("SELECT is_staff FROM person")).scalar() in (0, False)
     engine.dispose()
+
+
+def test_the_provider_is_read_through_the_unit_after_0004_and_written_back_on_downgrade(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0003")
+    engine = make_engine(url)
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    with engine.begin() as connection:
+        _insert(connection, "person", {**SVEN, "is_staff": False})
+        connection.execute(text(
+            "INSERT INTO organisation (id, hsa_id, name, origin, kind, parent_id) VALUES"
+            " (1, 'SE1', 'Region Sörmland', 'region', 'other', NULL),"
+            " (2, 'SE1-1', 'Vårdcentralen Norr', 'region', 'primary_care', 1)"))
+        _insert(connection, "journal_entry",
+                {**VISIT, "effective_at": at, "recorded_at": at, "unit_id": 2, "provider_id": 1})
+    engine.dispose()
+
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        entry = session.scalars(select(JournalEntry)).one()
+        assert provenance_of(entry.unit, entry.source_system).provider == "Region Sörmland"
+    assert "provider_id" not in {column["name"] for column in inspect(engine).get_columns("journal_entry")}
+    assert "ix_journal_entry_unit_id" in {index["name"] for index in inspect(engine).get_indexes("journal_entry")}
+    engine.dispose()
+
+    command.downgrade(alembic_config(url), "0003")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT provider_id FROM journal_entry")).scalar() == 1
+    engine.dispose()
+
+
+def test_the_migrated_schema_is_the_models_schema(database_url):
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
