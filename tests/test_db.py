@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from sqlalchemy import insert, select, text
 
 from portal import db
-from portal.readmodel.models import CancelRequest
+from portal.readmodel.models import CancelRequest, JournalEntry
 from tests.factories import NOW
 
 
@@ -69,3 +72,19 @@ def test_postgresql_connections_plan_once_per_statement(app):
     if not db.on_postgresql(session):
         pytest.skip("SQLite has no plan cache mode")
     assert session.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Stockholm"])
+def test_instants_read_back_in_utc_whatever_zone_the_connection_is_in(app, make, zone):
+    """The portal's connections speak UTC; one a pooler left in another zone still reads the same instants."""
+    stockholm = ZoneInfo("Europe/Stockholm")
+    at = datetime(2024, 7, 1, 10, 30, tzinfo=stockholm)
+    person = make.person("Anna", "Lindqvist", age=45)
+    make.entry(person, at=at)
+    make.session.commit()
+    session = db.session()
+    if db.on_postgresql(session):
+        session.execute(text(f"SET TIME ZONE '{zone}'"))
+    read = session.execute(select(JournalEntry.effective_at)).scalar_one()
+    assert read == at and read.tzinfo is UTC
+    assert read.isoformat() == "2024-07-01T08:30:00+00:00"
