@@ -57,17 +57,17 @@ def lock_chain(session: Session) -> None:
         session.execute(select(AuditHead.id).where(AuditHead.id == 1).with_for_update())
 
 
-def append(session: Session, **fields: Any) -> AuditEvent:
+def append(session: Session, **fields: Any) -> None:
     """Add one row at the end of the chain, inside the caller's transaction."""
     values = {name: fields.get(name) for name in HASHED_FIELDS}
     values.update(details=fields.get("details") or {}, outcome=fields.get("outcome") or "ok")
     values["occurred_at"] = fields["occurred_at"].astimezone(UTC)
     if on_postgresql(session):
-        appended = _append_in_one_statement(session, values)
-        if appended is not None:
-            return appended
+        if _append_in_one_statement(session, values):
+            return
         if commits_alone(session):
-            return _append_in_own_transaction(session, fields)
+            _append_in_own_transaction(session, fields)
+            return
     lock_chain(session)
     head = session.get(AuditHead, 1, populate_existing=True)
     seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
@@ -79,31 +79,27 @@ def append(session: Session, **fields: Any) -> AuditEvent:
     else:
         head.seq, head.row_hash = seq, event.row_hash
     session.flush()
-    return event
 
 
-def _append_in_own_transaction(session: Session, fields: dict[str, Any]) -> AuditEvent:
+def _append_in_own_transaction(session: Session, fields: dict[str, Any]) -> None:
     # No head yet, and the caller's statements each commit alone: the slow append takes several statements under
     # the chain's lock, so it gets a transaction of its own, committed before the caller goes on.
     bind = session.get_bind().execution_options(isolation_level="READ COMMITTED")
     with Session(bind) as own, own.begin():
-        return append(own, **fields)
+        append(own, **fields)
 
 
-def _append_in_one_statement(session: Session, values: dict[str, Any]) -> AuditEvent | None:
+def _append_in_one_statement(session: Session, values: dict[str, Any]) -> bool:
     """Lock the head, insert the row hashed by the database and move the head, in one round trip.
 
     The head's row lock is held from this statement to the commit, not across several round trips, so
     concurrent readers queue for the chain's end far less. The hash is the same one ``row_hash`` computes:
     SHA-256 over the previous hash, a newline and the canonical content, with the new seq put in by the database.
-    None when no head is recorded yet: the caller appends the slow way, which records one.
+    False when no head is recorded yet: the caller appends the slow way, which records one.
     """
     before, after = _around_seq(values)
     parameters = {**{name: values[name] for name in _COLUMNS}, "before": before, "after": after}
-    row = session.connection().execute(_ONE_STATEMENT_APPEND, parameters).first()
-    if row is None:
-        return None
-    return AuditEvent(**{**values, "seq": row.seq}, prev_hash=row.prev_hash, row_hash=row.row_hash)
+    return session.connection().execute(_ONE_STATEMENT_APPEND, parameters).first() is not None
 
 
 def _one_statement_append():  # type: ignore[no-untyped-def]
@@ -119,7 +115,7 @@ def _one_statement_append():  # type: ignore[no-untyped-def]
     return (insert(AuditEvent)
             .from_select(["seq", *_COLUMNS, "prev_hash", "row_hash"],
                          select(moved.c.seq, *parameters, moved.c.prev_hash, moved.c.row_hash))
-            .returning(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.row_hash)
+            .returning(AuditEvent.seq)
             .execution_options(**{WHOLE_ALONE: True}))
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.audit.chain import append
-from portal.audit.models import AuditEvent
 from portal.policy.viewer import Actor, Viewer
 
 
@@ -28,9 +27,9 @@ class Action:
     CANCEL_REQUEST = "cancel_request"
 
 
-def record_read(session: Session, viewer: Viewer, resource: str, ids: list[str] | None = None) -> AuditEvent:
+def record_read(session: Session, viewer: Viewer, resource: str, ids: list[str] | None = None) -> None:
     """One row for one read of ``viewer.subject``'s data: page or resource type, and the ids shown."""
-    return record(
+    record(
         session, Action.READ, viewer.actor, channel=viewer.channel, subject_id=viewer.subject.public_id,
         mode=viewer.mode, resource=resource, support_session_id=viewer.support_session_id,
         details={"ids": ids} if ids else None,
@@ -49,8 +48,8 @@ def record(
     outcome: str = "ok",
     support_session_id: str | None = None,
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    return append(
+) -> None:
+    append(
         session,
         occurred_at=clock.now(),
         action=action,
