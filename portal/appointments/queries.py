@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, Row, Select, bindparam, exists, select
+from sqlalchemy import CompoundSelect, Integer, Row, Select, bindparam, exists, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from portal import clock
@@ -64,40 +64,58 @@ class AppointmentLists:
 
 def list_appointments(session: Session, viewer: Viewer, settings: Settings, past_limit: int = 50) -> AppointmentLists:
     require(viewer, Area.APPOINTMENTS)
-    parameters = {**viewer_parameters(viewer, settings), "now": viewer.now}
-    shape = entry_shape(viewer)
-    rows = session.connection().execute  # plain rows: no ORM result machinery
-    upcoming = rows(_listing(settings, shape, UPCOMING), {**parameters, "limit": 200}).all()
-    past = rows(_listing(settings, shape, PAST), {**parameters, "limit": past_limit}).all()
+    parameters = {**viewer_parameters(viewer, settings), "now": viewer.now, "upcoming_limit": UPCOMING_LIMIT,
+                  "past_limit": past_limit}
+    # Plain rows (no ORM result machinery), both lists in one round trip; each part keeps its own order and limit
+    # in the database, and is put in that order again here, since a union promises no order of its own.
+    rows = session.connection().execute(_both_lists(settings, entry_shape(viewer)), parameters).all()
+    upcoming = sorted((row for row in rows if row.part == UPCOMING), key=_when)
+    past = sorted((row for row in rows if row.part == PAST), key=_when, reverse=True)
     record_read(session, viewer, "appointments", [row.public_id for row in [*upcoming, *past]])
     return AppointmentLists([_listed(row, viewer) for row in upcoming], [_listed(row, viewer) for row in past])
 
 
 UPCOMING, NEXT, PAST = "upcoming", "next", "past"
+UPCOMING_LIMIT = 200
+
+
+def _when(row: Row) -> tuple[datetime, int]:
+    return row.start, row.id
+
+
+def _both_lists(settings: Settings, shape: EntryShape) -> CompoundSelect:
+    """Upcoming and past as one statement, each row marked with its ``part``; built once per shape."""
+    def build() -> CompoundSelect:
+        parts = [select(_list_query(settings, shape, which, f"{which}_limit")
+                        .add_columns(literal(which).label("part")).subquery())
+                 for which in (UPCOMING, PAST)]
+        return union_all(*parts)
+
+    return cached(settings, ("appointment_lists", shape), build)
 
 
 def _listing(settings: Settings, shape: EntryShape, which: str) -> Select:
-    """Upcoming or next (soonest first; next leaves out what will not happen) or past (newest first), as columns,
-    built once per shape."""
-    def build() -> Select:
-        pending = exists().where(CancelRequest.appointment_key == Appointment.source_key,
-                                 CancelRequest.status == PENDING)
-        now = bindparam("now", type_=UTCDateTime(), required=True)
-        listed = select(*_LISTED, pending.label("cancel_requested"))
-        query = with_provenance_columns(listed, Appointment).where(visible_appointments_for(settings, shape))
-        if which == PAST:
-            query = query.where(Appointment.start < now).order_by(Appointment.start.desc(), Appointment.id.desc())
-        else:
-            query = query.where(Appointment.start >= now).order_by(Appointment.start, Appointment.id)
-        if which == NEXT:
-            query = query.where(Appointment.status.not_in(NOT_HAPPENING))
-        return query.limit(bindparam("limit", type_=Integer(), required=True))
-
-    return cached(settings, ("appointment_list", shape, which), build)
+    """One list (as ``_list_query``), built once per shape."""
+    return cached(settings, ("appointment_list", shape, which), lambda: _list_query(settings, shape, which, "limit"))
 
 
-_LISTED = (Appointment.public_id, Appointment.title, Appointment.status, Appointment.kind, Appointment.start,
-           Appointment.end, Appointment.place, Appointment.video_url, Appointment.practitioner,
+def _list_query(settings: Settings, shape: EntryShape, which: str, limit: str) -> Select:
+    """Upcoming or next (soonest first; next leaves out what will not happen) or past (newest first), as columns."""
+    pending = exists().where(CancelRequest.appointment_key == Appointment.source_key, CancelRequest.status == PENDING)
+    now = bindparam("now", type_=UTCDateTime(), required=True)
+    listed = select(*_LISTED, pending.label("cancel_requested"))
+    query = with_provenance_columns(listed, Appointment).where(visible_appointments_for(settings, shape))
+    if which == PAST:
+        query = query.where(Appointment.start < now).order_by(Appointment.start.desc(), Appointment.id.desc())
+    else:
+        query = query.where(Appointment.start >= now).order_by(Appointment.start, Appointment.id)
+    if which == NEXT:
+        query = query.where(Appointment.status.not_in(NOT_HAPPENING))
+    return query.limit(bindparam(limit, type_=Integer(), required=True))
+
+
+_LISTED = (Appointment.id, Appointment.public_id, Appointment.title, Appointment.status, Appointment.kind,
+           Appointment.start, Appointment.end, Appointment.place, Appointment.video_url, Appointment.practitioner,
            Appointment.description, Appointment.preparation, Appointment.source_system)
 
 

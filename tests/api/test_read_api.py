@@ -132,6 +132,21 @@ def test_appointments_from_region_and_municipality(client, login, anna):
     assert [a["provenance"]["origin"] for a in body["past"]] == ["municipality"]
 
 
+def test_appointments_come_soonest_first_and_newest_first_with_the_50_latest_past(client, login, make, frozen):
+    person = make.person("Karin", "Berg", age=70)
+    unit = make.unit("Vårdcentralen Norr")
+    for title, days in (("Om två veckor", 14), ("Imorgon A", 1), ("Imorgon B", 1)):
+        make.appointment(person, title, unit=unit, start=NOW + timedelta(days=days))
+    for day in range(1, 54):
+        make.appointment(person, f"Förr {day}", unit=unit, start=NOW - timedelta(days=day), status="fulfilled")
+    make.session.commit()
+    login(person)
+    body = client.get(f"/api/v1/subjects/{person.public_id}/appointments").get_json()
+    assert [a["title"] for a in body["upcoming"]] == ["Imorgon A", "Imorgon B", "Om två veckor"]
+    assert [a["title"] for a in body["past"]] == [f"Förr {day}" for day in range(1, 51)]
+    assert {a["provenance"]["unit"] for a in body["upcoming"] + body["past"]} == {"Vårdcentralen Norr"}
+
+
 def test_ics_holds_every_upcoming_appointment(client, login, anna):
     login(anna)
     response = client.get(f"/api/v1/subjects/{anna.public_id}/appointments.ics")
