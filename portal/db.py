@@ -74,7 +74,8 @@ def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _refuse_statements_that_write_alone)
         return engine
     # No pre-ping: it costs a round trip on every request. After a database restart the first use of each dead
     # connection fails once and SQLAlchemy renews the pool; pool_recycle retires connections before proxies and
@@ -106,17 +107,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
-    # Every request may append to the audit chain after reading; a deferred transaction
-    # would then fail at once with SQLITE_BUSY when another process wrote in between.
-    # Taking the write lock up front makes SQLite wait its turn instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    # A transaction that may write takes the write lock up front: deferred, it would fail at once with SQLITE_BUSY
+    # when another process wrote between its first read and its first write; immediate, it waits its turn. Reads
+    # alone (``read_alone``) write nothing, so they take no lock and wait for no one (WAL).
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READS_ALONE) else "BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
-    app.extensions["db_autocommit_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    app.extensions["db_reading_engine"] = engine.execution_options(**_reading_options(engine))
     app.extensions["db_sessionmaker"] = makers = sessionmaker(engine, expire_on_commit=False)
     event.listen(makers, "before_flush", _refuse_writes_without_transaction)
     app.after_request(_release_for_response)
@@ -156,37 +157,44 @@ def on_postgresql(db_session: Session) -> bool:
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")  # HTTP's safe methods: a request with one of them only reads
 
 
-def safe_requests_commit_alone() -> None:
-    """If this request only reads (a safe method), its statements commit alone (``statements_commit_alone``)."""
+def safe_requests_read_alone() -> None:
+    """If this request only reads (a safe method), its reads go alone (``read_alone``)."""
     if request.method in SAFE_METHODS:
-        statements_commit_alone(session())
+        read_alone(session())
 
 
-def statements_commit_alone(db_session: Session) -> None:
-    """On PostgreSQL, run each of ``db_session``'s statements in a transaction of its own: no BEGIN, no COMMIT.
+def read_alone(db_session: Session) -> None:
+    """Let ``db_session``'s reads go without the write transaction a change needs; its writes are refused.
 
-    For a request that only reads, whose one write is its audit row. PostgreSQL's READ COMMITTED gives every
-    statement a snapshot of its own inside a transaction too, so the reads see nothing different; the audit append
-    is one statement, atomic alone, and the data goes out only after it succeeded. Two round trips fewer per read.
-    Call before the session's first statement. SQLite keeps its transactions (``BEGIN IMMEDIATE`` orders the audit
-    chain).
+    For a request that only reads, whose one write is its audit row, appended on its own and before the data goes
+    out. On PostgreSQL each statement commits alone, no BEGIN and no COMMIT (two round trips fewer per read): under
+    READ COMMITTED every statement has a snapshot of its own inside a transaction too, so the reads see nothing
+    different, and the audit append is one statement, atomic alone. On SQLite the reads share a deferred
+    transaction, which takes no write lock, so a read waits for no writer and no other read (the audit row gets a
+    transaction of its own, which does). Call before the session's first statement.
     """
-    if on_postgresql(db_session) and not db_session.in_transaction():
-        db_session.bind = current_app.extensions["db_autocommit_engine"]
+    if not db_session.in_transaction():
+        db_session.bind = current_app.extensions["db_reading_engine"]
 
 
-def commits_alone(db_session: Session) -> bool:
-    """Whether ``db_session``'s statements each commit alone (``statements_commit_alone``)."""
-    return db_session.get_bind().get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+def reads_alone(db_session: Session) -> bool:
+    """Whether ``db_session``'s reads go alone (``read_alone``)."""
+    return bool(db_session.get_bind().get_execution_options().get(READS_ALONE))
+
+
+def _reading_options(engine: Engine) -> dict[str, object]:
+    autocommit = {"isolation_level": "AUTOCOMMIT"} if engine.dialect.name == "postgresql" else {}
+    return {READS_ALONE: True, **autocommit}
 
 
 def _refuse_writes_without_transaction(db_session: Session, _context: object, _instances: object) -> None:
     # Rows written by a flush belong together; without a transaction a failure would leave half of them.
-    if commits_alone(db_session) and (db_session.new or db_session.dirty or db_session.deleted):
-        raise RuntimeError("a read whose statements commit alone wrote rows: write inside db.transaction()")
+    if reads_alone(db_session) and (db_session.new or db_session.dirty or db_session.deleted):
+        raise RuntimeError("a read that goes alone wrote rows: write inside db.transaction()")
 
 
-# Execution option of a statement that writes and is whole by itself (the audit append): it may commit alone.
+READS_ALONE = "reads_alone"  # execution option of the engine ``read_alone`` binds to
+# Execution option of a statement that writes and is whole by itself (the audit append): it may go alone.
 WHOLE_ALONE = "whole_alone"
 _WRITES = re.compile(r"\b(?:INSERT\s+INTO|UPDATE\s+\S+\s+SET|DELETE\s+FROM|MERGE\s+INTO|TRUNCATE|COPY\s+\S+\s+FROM)\b",
                      re.IGNORECASE)
@@ -196,13 +204,14 @@ def _refuse_statements_that_write_alone(  # type: ignore[no-untyped-def]
     connection, _cursor, statement: str, _parameters, context, _executemany: bool,
 ) -> None:
     # The flush guard above sees the ORM's writes; this one sees every statement, Core and text alike. A write
-    # that commits alone cannot be taken back with the rest of its work if what follows fails.
-    if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+    # that commits alone cannot be taken back with the rest of its work if what follows fails (and on SQLite one
+    # in a deferred transaction can fail at once when another process wrote first).
+    if not connection.get_execution_options().get(READS_ALONE):
         return
     if context is not None and context.execution_options.get(WHOLE_ALONE):
         return
     if _writes(statement):
-        raise RuntimeError("a read whose statements commit alone sent a write: write inside db.transaction()")
+        raise RuntimeError("a read that goes alone sent a write: write inside db.transaction()")
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct statements, each string made once by the compiled cache
@@ -223,11 +232,11 @@ def hold(db_session: Session, row: object) -> None:
 def transaction() -> Iterator[Session]:
     """A transaction for writes: commits when the block ends and rolls back on any error.
 
-    In a request whose reads commit alone, the session goes back to transactions for the rest of the request.
+    In a request whose reads go alone, the session goes back to transactions for the rest of the request.
     """
     db_session = session()
-    if commits_alone(db_session):
-        db_session.commit()  # ends the stretch; nothing is pending, each statement has committed already
+    if reads_alone(db_session):
+        db_session.commit()  # ends the stretch of reads; nothing is pending
         db_session.bind = current_app.extensions["db_engine"]
     with _committed(db_session):
         yield db_session
@@ -237,7 +246,7 @@ def transaction() -> Iterator[Session]:
 def reading() -> Iterator[Session]:
     """A block that reads (and appends its audit rows): committed at its end, rolled back on any error.
 
-    In a request with a safe method on PostgreSQL its statements commit alone (``statements_commit_alone``).
+    In a request with a safe method its reads go alone (``read_alone``).
     """
     with _committed(session()) as db_session:
         yield db_session

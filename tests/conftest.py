@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import pytest
 from flask import Flask, g
@@ -76,17 +77,26 @@ def _empty_tables() -> None:
                 connection.execute(text(f"DELETE FROM {name}"))  # noqa: S608 - table names from metadata
 
 
+class Sent(NamedTuple):
+    """One statement as the driver got it."""
+
+    alone: bool | None  # the driver in autocommit (PostgreSQL); None on SQLite, whose driver here has no such flag
+    statement: str
+    connection: int  # which connection sent it
+
+
 @pytest.fixture
 def statements(app: Flask):
-    """A block's statements, each with whether the driver was in autocommit (it was sent without BEGIN/COMMIT)."""
+    """A block's statements (``Sent``), on every connection of the app's engine."""
     engine = app.extensions["db_engine"]
 
     @contextmanager
-    def watch() -> Iterator[list[tuple[bool, str]]]:
-        seen: list[tuple[bool, str]] = []
+    def watch() -> Iterator[list[Sent]]:
+        seen: list[Sent] = []
 
         def note(connection, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-            seen.append((connection.connection.dbapi_connection.autocommit, statement))
+            dbapi = connection.connection.dbapi_connection
+            seen.append(Sent(getattr(dbapi, "autocommit", None), statement, id(dbapi)))
 
         event.listen(engine, "before_cursor_execute", note)
         try:
@@ -95,6 +105,20 @@ def statements(app: Flask):
             event.remove(engine, "before_cursor_execute", note)
 
     return watch
+
+
+def reads_went_alone(seen: list[Sent]) -> bool:
+    """Whether the reads among ``seen`` took no write transaction (``db.read_alone``): on PostgreSQL every statement
+    in autocommit; on SQLite deferred BEGINs, and the write lock (BEGIN IMMEDIATE) only for audit appends."""
+    if db.on_postgresql(db.session()):
+        return all(sent.alone for sent in seen)
+    writing: dict[int, bool] = {}
+    for sent in seen:
+        if sent.statement.startswith("BEGIN"):
+            writing[sent.connection] = sent.statement == "BEGIN IMMEDIATE"
+        elif writing.get(sent.connection) and "audit_" not in sent.statement:
+            return False
+    return any(sent.statement == "BEGIN IMMEDIATE" for sent in seen)
 
 
 @pytest.fixture

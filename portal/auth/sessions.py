@@ -106,9 +106,9 @@ class DatabaseSessionInterface(SessionInterface):
         return DEV_COOKIE if app.config["SETTINGS"].env in ("development", "test") else PROD_COOKIE
 
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
-        # The first thing every request does: from here on a request that only reads sends no BEGIN and COMMIT,
-        # its web session's row, its policy decision and its data alike (``db.statements_commit_alone``).
-        db.safe_requests_commit_alone()
+        # The first thing every request does: from here on a request that only reads takes no write transaction,
+        # for its web session's row, its policy decision and its data alike (``db.read_alone``).
+        db.safe_requests_read_alone()
         if request.path.startswith(SKIPPED_PREFIXES):
             detached = ServerSession()
             detached.detached = True

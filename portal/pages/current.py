@@ -2,9 +2,8 @@
 
 Every page blueprint is made by ``page_blueprint``, whose ``before_request`` signs the visitor in if needed and asks
 the policy (``viewer_for``) who looks at whom, so a blocked guardian or a birthday takes effect on the next request
-and no page can skip the decision. The decision begins the request's transaction; ``read`` continues it, so the
-decision, the read and its audit row commit together (on PostgreSQL a page that only reads runs its statements
-without BEGIN and COMMIT: see ``db.statements_commit_alone``).
+and no page can skip the decision. A page that only reads takes no write transaction: its audit row is appended on
+its own before the page is sent (``db.read_alone``); a page that writes does so in ``db.transaction()``.
 """
 
 from __future__ import annotations
