@@ -135,6 +135,11 @@ def session() -> Session:
     return g.db_session
 
 
+def new_session() -> Session:
+    """A session of its own beside this context's: for work that keeps two transactions open at once."""
+    return current_app.extensions["db_sessionmaker"]()  # type: ignore[no-any-return]
+
+
 def _release_for_response(response: Response) -> Response:
     # Views commit what they write. Whatever is still open is a read: end it before the response is
     # finished, because saving the web session writes on another connection and SQLite has one writer.

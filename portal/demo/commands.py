@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import nullcontext
 from datetime import date, datetime
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -15,7 +17,7 @@ from portal.demo.output import NdjsonWriter, batched, bundles
 from portal.demo.record import Item
 from portal.identity.age import swedish_today
 
-LOAD_HOUSEHOLDS = 40  # households per ingestion call: one commit per call
+LOAD_HOUSEHOLDS = 40  # households per batch: one chunk (a commit) per source of a batch
 
 
 @click.command()
@@ -51,31 +53,39 @@ def run(persons: int, seed: int, today: date, out: str | None, load: bool = True
     writer = NdjsonWriter(out) if out else None
     totals: dict[str, int] = {}
     try:
-        for batch in batched(generate_households(persons, seed, today), LOAD_HOUSEHOLDS):
-            if writer:
-                _write(writer, batch)
-            if load:
-                _load(batch, totals)
+        batches = _written(writer, batched(generate_households(persons, seed, today), LOAD_HOUSEHOLDS))
+        if load:
+            _load(batches, totals)
+        else:
+            for _ in batches:
+                pass
     finally:
         if writer:
             writer.close()
     return totals
 
 
-def _write(writer: NdjsonWriter, batch: list[list[Item]]) -> None:
-    for household in batch:
-        writer.write(household)
+def _written(writer: NdjsonWriter | None, batches: Iterator[list[list[Item]]]) -> Iterator[list[list[Item]]]:
+    for batch in batches:
+        if writer:
+            for household in batch:
+                writer.write(household)
+        yield batch
 
 
-def _load(batch: list[list[Item]], totals: dict[str, int]) -> None:
+def _load(batches: Iterator[list[list[Item]]], totals: dict[str, int]) -> None:
     from portal import db
-    from portal.ingestion.pipeline import ingest
+    from portal.ingestion.stream import ingest_many
 
-    items = [item for household in batch for item in household]
-    for source, bundle in bundles(items):
-        report = ingest(db.session(), [bundle], source, secret_key=current_app.config["SECRET_KEY"], origin="demo")
+    chunks = (chunk for batch in batches for chunk in _chunks(batch))
+    for report in ingest_many(db.new_session, chunks, secret_key=current_app.config["SECRET_KEY"], origin="demo"):
         for key, value in report.counts().items():
             totals[key] = totals.get(key, 0) + value
+
+
+def _chunks(batch: list[list[Item]]) -> list[tuple[str, list[Any]]]:
+    """One chunk (a transaction) per source of the batch, holding that source's Bundle."""
+    return [(source, [bundle]) for source, bundle in bundles([item for household in batch for item in household])]
 
 
 def _has_persons() -> bool:

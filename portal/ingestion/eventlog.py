@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,6 +52,8 @@ class EventLog:
         self.source = source
         self.known: dict[tuple[str, str], list[Version]] = {}
         self.pending: list[Version] = []
+        # Called before an update of a stored row, which a chunk still being stored may have written.
+        self.settle: Callable[[], None] = lambda: None
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
         by_type: dict[str, set[str]] = defaultdict(set)
@@ -95,17 +97,22 @@ class EventLog:
         if version.row is not None:
             version.row["status"] = status
             return
+        self.settle()
         self.session.execute(update(ResourceEvent).where(
             ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
             ResourceEvent.resource_id == rid, ResourceEvent.version_id == version.version_id,
         ).values(status=status))
 
     def flush(self) -> None:
+        insert_rows(self.session, EVENTS, self.take())
+
+    def take(self) -> list[dict[str, Any]]:
+        """The rows not yet sent, which the log forgets (their versions count as stored): the taker inserts them."""
         rows = [version.row for version in self.pending if version.row is not None]
-        insert_rows(self.session, EVENTS, rows)
         for version in self.pending:
             version.row = None
         self.pending.clear()
+        return rows
 
     def forget(self) -> None:
         """After a rollback: what was known may not be stored."""

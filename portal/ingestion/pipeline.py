@@ -40,7 +40,7 @@ from portal.ingestion.parsing import Parsed, Rejection
 from portal.ingestion.release import release_waiting
 from portal.ingestion.report import IngestReport, Issue
 from portal.ingestion.validation import Problem, validate
-from portal.projection.context import Meta, Projection, Waiting
+from portal.projection.context import Meta, Projection, Rows, Waiting
 from portal.projection.persons import patient_number
 from portal.projection.projector import project, retract
 
@@ -63,25 +63,46 @@ def ingest(session: Session, items: Iterable[Any], source: str, *, secret_key: s
 
 
 class _Run:
-    def __init__(self, session: Session, source: str, secret_key: str, origin: str) -> None:
+    """One source's ingestion. Runs of several sources (``stream.ingest_many``) share a projection, their logs
+    and the keys their events were logged waiting for."""
+
+    def __init__(self, session: Session, source: str, secret_key: str, origin: str, *,
+                 projection: Projection | None = None, logs: dict[str, EventLog] | None = None,
+                 logged_waits: set[str] | None = None) -> None:
         self.session = session
         self.source = source[:100]
         self.origin = origin
         self.report = IngestReport()
         self.log = EventLog(session, self.source)
-        self.projection = Projection(session, secret_key)
+        self.logs = {} if logs is None else logs
+        self.logs[self.source] = self.log
+        self.logged_waits = set() if logged_waits is None else logged_waits
+        self.projection = Projection(session, secret_key) if projection is None else projection
         self.now = datetime.now(UTC)
         self.failure = ""
+        self.flush_rows = FLUSH_ROWS
+
+    def use(self, session: Session) -> None:
+        """Work in ``session`` from now on (the caches stay)."""
+        self.session = self.log.session = self.projection.session = session
 
     def chunk(self, items: list[Any]) -> None:
-        self.now = datetime.now(UTC)
-        if not self._attempt(items):
-            for item in items:
-                if not self._attempt([item]):
-                    self._quarantine_item(item)
+        self.prepare(items, store=True)
         self.session.commit()
 
-    def _attempt(self, items: list[Any]) -> bool:
+    def prepare(self, items: list[Any], *, store: bool = False) -> None:
+        """Everything of a chunk but its commit; without ``store`` the last rows stay batched, for ``take``."""
+        self.now = datetime.now(UTC)
+        if not self._attempt(items, store):
+            for item in items:
+                if not self._attempt([item], True):
+                    self._quarantine_item(item)
+
+    def take(self) -> tuple[Rows, list[dict[str, Any]]]:
+        """The chunk's batched projection rows and events; the taker stores them in the chunk's transaction."""
+        return self.projection.take(), self.log.take()
+
+    def _attempt(self, items: list[Any], store: bool) -> bool:
         snapshot = copy.deepcopy(self.report)
         try:
             with self.session.begin_nested():
@@ -89,14 +110,23 @@ class _Run:
                 for item in items:
                     self._item(item)
                     self._flush_if_large()
-                self._flush()
+                if store:
+                    self._flush()
+                else:
+                    self._release()
         except (SQLAlchemyError, Unstorable) as error:
             self.failure = type(error).__name__
-            self.report = snapshot
-            self.log.forget()
-            self.projection.reset()
+            self._forget(snapshot)
             return False
         return True
+
+    def _forget(self, snapshot: IngestReport) -> None:
+        """After a rollback to a savepoint: what the caches hold may not be stored."""
+        self.projection.settle()  # the caches also hold what chunks still being stored wrote
+        self.report = snapshot
+        for log in self.logs.values():
+            log.forget()
+        self.projection.reset()
 
     def _preload(self, documents: list[Any]) -> None:
         """What the chunk's resources will look up, in a few queries rather than one per resource."""
@@ -106,16 +136,18 @@ class _Run:
         self.projection.preload_patients((f"{self.source}|Patient|{r['id']}", patient_number(r)) for r in patients)
 
     def _flush_if_large(self) -> None:
-        if len(self.log.pending) >= FLUSH_ROWS:
+        if len(self.log.pending) >= self.flush_rows:
             self._flush()
 
     def _flush(self) -> None:
         """Store what is batched; first apply what the Patients seen since the last flush release."""
-        if self.projection.released:
-            self.log.flush()
-            release_waiting(self.projection, self.log)
+        self._release()
         self.projection.sync()
         self.log.flush()
+
+    def _release(self) -> None:
+        if self.projection.released:
+            release_waiting(self.projection, self.logs, self.logged_waits)
 
     def _item(self, item: Any) -> None:
         if isinstance(item, Rejection):
@@ -154,9 +186,7 @@ class _Run:
                     self._flush_if_large()
                 self._flush()
         except (SQLAlchemyError, Unstorable):
-            self.report = snapshot
-            self.log.forget()
-            self.projection.reset()
+            self._forget(snapshot)
             self._reject_transaction(bundle, origin, [Problem("invalid-value", "Bundle", "could not be stored")],
                                      len(entries))
 
@@ -214,6 +244,7 @@ class _Run:
             self.report.applied += 1
         except Waiting as waiting:
             incoming.status, waiting_for = EventStatus.WAITING, waiting.key
+            self.logged_waits.add(waiting.key)
             self.report.waiting += 1
         except PROJECTION_ERRORS as error:
             raise Unstorable(type(error).__name__) from None

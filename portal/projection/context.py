@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -55,6 +55,32 @@ def person_waiting_key(public_id: str) -> str:
     return f"person:{public_id}"
 
 
+def _nothing() -> None:
+    return None
+
+
+@dataclass
+class Rows:
+    """Batched rows taken out of a projection, to be stored by ``store`` (perhaps by another thread)."""
+
+    parents: dict[Any, list[tuple[dict[str, Any], list[Child]]]] = field(default_factory=dict)
+    pending: dict[Any, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def store(session: Session, rows: Rows) -> None:
+    """Insert ``rows``: parents first (their ids complete their children), then the rest in bulk."""
+    pending = defaultdict(list, rows.pending)
+    for model, items in rows.parents.items():
+        table: Table = model.__table__
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = session.execute(returning, [values for values, _ in items]).scalars().all()
+        for parent_id, (_, children) in zip(ids, items, strict=True):
+            for child in children:
+                pending[child.model].append({child.link: parent_id, **child.values})
+    for model, values in pending.items():
+        insert_rows(session, model.__table__, values)
+
+
 class Projection:
     """Lookups are cached per run; inserts of rows nobody points at are batched.
 
@@ -73,6 +99,10 @@ class Projection:
         # position, and the position of the event being replayed (see ``unit_for``).
         self.retired_units: dict[str, int] = {}
         self.position = 0
+        # Called before a statement that may touch rows a chunk still being stored wrote; ``touched`` when one
+        # changed what lookups find (see ingestion.stream).
+        self.settle: Callable[[], None] = _nothing
+        self.touched = False
         self.reset()
         # A rebuild starts from an empty read model: what the run has not added does not exist, so a lookup of a
         # person, link, organisation or guardian block that misses the caches needs no query.
@@ -102,23 +132,24 @@ class Projection:
 
     def sync(self, *models: Any) -> None:
         """Insert batched rows (of ``models``, or all), then flush the session, so queries see them."""
-        if not models:
-            self._insert_parents()
-        for model in models or list(self.pending):
-            insert_rows(self.session, model.__table__, self.pending.pop(model, []))
+        if models:
+            store(self.session, Rows(pending={model: self.pending.pop(model, []) for model in models}))
+        else:
+            store(self.session, self.take())
         self.session.flush()
 
-    def _insert_parents(self) -> None:
-        for model, items in list(self.parents.items()):
-            table: Table = model.__table__
-            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            ids = self.session.execute(returning, [values for values, _ in items]).scalars().all()
-            for parent_id, (_, children) in zip(ids, items, strict=True):
-                for child in children:
-                    self.pending[child.model].append({child.link: parent_id, **child.values})
+    def take(self) -> Rows:
+        """The batched rows, which the projection forgets: whoever takes them stores them."""
+        rows = Rows(dict(self.parents), dict(self.pending))
         self.parents.clear()
+        self.pending.clear()
+        return rows
 
-    def execute(self, statement: Executable) -> Result[Any]:
+    def execute(self, statement: Executable, *, keeps_lookups: bool = False) -> Result[Any]:
+        """Run ``statement`` after the batched rows. ``keeps_lookups``: it changes no row that a cached lookup
+        (person, link, organisation, guardian block, waiting event) would find, or the caches follow it."""
+        self.settle()
+        self.touched |= not keeps_lookups
         self.sync()
         return self.session.execute(statement)
 

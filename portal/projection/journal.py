@@ -165,7 +165,7 @@ def _compact(**values: Any) -> Fields:
 
 
 def retract(p: Projection, key: str) -> None:
-    p.execute(delete(JournalEntry).where(JournalEntry.source_key == key))
+    p.execute(delete(JournalEntry).where(JournalEntry.source_key == key), keeps_lookups=True)
 
 
 HANDLERS: dict[str, Callable[[Projection, Fields, Meta], None]] = {

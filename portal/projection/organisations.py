@@ -35,7 +35,7 @@ def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) ->
     values = _values(resource, hsa)
     p.execute(update(Organisation).where(Organisation.id == row_id).values(
         parent_id=parent_id, source_key=meta.key, **values
-    ))
+    ), keeps_lookups=True)  # the caches follow below
     p.orgs[hsa] = (row_id, parent_id)
     p.org_keys[meta.key] = hsa
 

@@ -25,7 +25,7 @@ def project_patient(p: Projection, resource: dict[str, Any], meta: Meta) -> None
         person_id = p.persons[number.value] = p.insert_now(
             Person, {"personnummer": number.value, "public_id": p.public_id(number.value), **values})
     else:
-        p.execute(update(Person).where(Person.id == person_id).values(**values))
+        p.execute(update(Person).where(Person.id == person_id).values(**values), keeps_lookups=True)
     _link(p, meta.key, person_id)
     p.released += [meta.key, person_waiting_key(p.public_id(number.value))]
 
@@ -67,7 +67,8 @@ def _link(p: Projection, key: str, person_id: int) -> None:
     if current is None:
         p.add(PatientLink, {"source_key": key, "person_id": person_id})
     else:
-        p.execute(update(PatientLink).where(PatientLink.source_key == key).values(person_id=person_id))
+        p.execute(update(PatientLink).where(PatientLink.source_key == key).values(person_id=person_id),
+                  keeps_lookups=True)
     p.links[key] = person_id
 
 
@@ -130,7 +131,8 @@ def _refresh_block(p: Projection, subject_id: int, proxy_id: int) -> None:
     p.execute(
         update(Relationship)
         .where(Relationship.subject_id == subject_id, Relationship.proxy_id == proxy_id)
-        .values(blocked=_is_blocked(p, subject_id, proxy_id))
+        .values(blocked=_is_blocked(p, subject_id, proxy_id)),
+        keeps_lookups=True,
     )
 
 
@@ -152,20 +154,20 @@ def project_consent(p: Projection, resource: dict[str, Any], meta: Meta) -> None
 
 
 def retract_consent(p: Projection, key: str) -> None:
-    found = p.execute(
-        select(ConsentDirective.person_id, ConsentDirective.blocked_person_id).where(ConsentDirective.source_key == key)
-    ).first()
+    directive = select(ConsentDirective.person_id, ConsentDirective.blocked_person_id).where(
+        ConsentDirective.source_key == key)
+    found = p.execute(directive, keeps_lookups=True).first()
     if found is None:
         return
     person_id, blocked_id = tuple(found)
-    p.execute(delete(ConsentDirective).where(ConsentDirective.source_key == key))
+    p.execute(delete(ConsentDirective).where(ConsentDirective.source_key == key), keeps_lookups=True)
     if blocked_id is not None:
         p.guardian_blocks[person_id] = _stored_blocks(p, person_id)  # another Consent may block the same guardian
         _refresh_block(p, person_id, blocked_id)
 
 
 def retract_relationship(p: Projection, key: str) -> None:
-    p.execute(delete(Relationship).where(Relationship.source_key == key))
+    p.execute(delete(Relationship).where(Relationship.source_key == key), keeps_lookups=True)
 
 
 def _text(value: Any, limit: int) -> str | None:

@@ -98,8 +98,8 @@ def _activity(p: Projection, meta: Meta, position: int, activity: Any) -> Fields
 
 
 def retract_appointment(p: Projection, key: str) -> None:
-    p.execute(delete(Appointment).where(Appointment.source_key == key))
+    p.execute(delete(Appointment).where(Appointment.source_key == key), keeps_lookups=True)
 
 
 def retract_care_plan(p: Projection, key: str) -> None:
-    p.execute(delete(CarePlan).where(CarePlan.source_key == key))
+    p.execute(delete(CarePlan).where(CarePlan.source_key == key), keeps_lookups=True)
