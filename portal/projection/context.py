@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Result, Table, insert, select
+from sqlalchemy import Executable, Result, Table, insert, select, text
 from sqlalchemy.orm import Session
 
+from portal.db import on_postgresql
 from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
@@ -20,6 +21,9 @@ from portal.readmodel.models import Organisation, PatientLink, Person, stable_pu
 
 # Lookups read the tables, not ORM entities: nothing to autoflush, nothing to track.
 PERSONS: Table = Person.__table__  # type: ignore[assignment]
+# Ids for the persons a chunk will add, taken from the sequence in one go (PostgreSQL): their rows can then be
+# batched like the rows that point at them, which are stored after them.
+PERSON_IDS = text("SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :count)")
 LINKS: Table = PatientLink.__table__  # type: ignore[assignment]
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[assignment]
 
@@ -68,8 +72,9 @@ class Rows:
 
 
 def store(session: Session, rows: Rows) -> None:
-    """Insert ``rows``: parents first (their ids complete their children), then the rest in bulk."""
+    """Insert ``rows``: persons first, parents next (their ids complete their children), then the rest in bulk."""
     pending = defaultdict(list, rows.pending)
+    insert_rows(session, PERSONS, pending.pop(Person, []))
     for model, items in rows.parents.items():
         table: Table = model.__table__
         returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
@@ -103,6 +108,7 @@ class Projection:
         # changed what lookups find (see ingestion.stream).
         self.settle: Callable[[], None] = _nothing
         self.touched = False
+        self.person_ids: list[int] = []  # taken from the sequence, not used yet
         self.reset()
         # A rebuild starts from an empty read model: what the run has not added does not exist, so a lookup of a
         # person, link, organisation or guardian block that misses the caches needs no query.
@@ -133,7 +139,7 @@ class Projection:
     def sync(self, *models: Any) -> None:
         """Insert batched rows (of ``models``, or all), then flush the session, so queries see them."""
         if models:
-            store(self.session, Rows(pending={model: self.pending.pop(model, []) for model in models}))
+            store(self.session, Rows(pending={model: self.pending.pop(model, []) for model in (Person, *models)}))
         else:
             store(self.session, self.take())
         self.session.flush()
@@ -163,6 +169,14 @@ class Projection:
         return int(self.session.execute(insert(table).returning(table.c.id), values).scalar_one())
 
     # Persons
+
+    def add_person(self, values: dict[str, Any]) -> int:
+        """A new person's id; its row is batched when an id was taken for it, else inserted now."""
+        if not self.person_ids:
+            return self.insert_now(Person, values)
+        person_id = self.person_ids.pop()
+        self.add(Person, {"id": person_id, **values})
+        return person_id
 
     def person_id(self, pnr: str) -> int | None:
         if pnr not in self.persons and self.fresh:
@@ -197,6 +211,11 @@ class Projection:
             found = self.lookup(select(PERSONS.c.personnummer, PERSONS.c.id).where(
                 among(self.session, PERSONS.c.personnummer, sorted(numbers))))
             self.persons.update({row.personnummer: row.id for row in found})
+            self._take_person_ids(sum(self.persons[pnr] is None for pnr in numbers))
+
+    def _take_person_ids(self, count: int) -> None:
+        if count > len(self.person_ids) and on_postgresql(self.session):
+            self.person_ids += self.lookup(PERSON_IDS.bindparams(count=count - len(self.person_ids))).scalars()
 
     def person_for(self, reference: Any, source: str) -> int:
         """The person a Patient reference or personnummer identifier names; raises Waiting when unknown."""

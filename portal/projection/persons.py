@@ -22,8 +22,9 @@ def project_patient(p: Projection, resource: dict[str, Any], meta: Meta) -> None
     values = _person_values(resource, number)
     person_id = p.person_id(number.value)
     if person_id is None:
-        person_id = p.persons[number.value] = p.insert_now(
-            Person, {"personnummer": number.value, "public_id": p.public_id(number.value), **values})
+        person_id = p.persons[number.value] = p.add_person(
+            {"personnummer": number.value, "public_id": p.public_id(number.value), **values})
+        p.guardian_blocks[person_id] = set()  # no Consent can have named a person made just now
     else:
         p.execute(update(Person).where(Person.id == person_id).values(**values), keeps_lookups=True)
     _link(p, meta.key, person_id)
