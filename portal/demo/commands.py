@@ -92,4 +92,5 @@ def _has_persons() -> bool:
     from portal import db
     from portal.readmodel.models import Person
 
-    return db.session().execute(select(Person.id).limit(1)).first() is not None
+    with db.reading() as session:  # ended here: on SQLite an open transaction would block the loader's sessions
+        return session.execute(select(Person.id).limit(1)).first() is not None

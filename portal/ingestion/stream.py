@@ -7,7 +7,8 @@ and committed as one transaction, its event rows with its read-model rows, in th
 session of its own (from ``sessions``) until it is stored: the main thread prepares chunk N+1 while a writer
 thread sends the batched rows of chunk N (and of those before it) by COPY and commits them, in turn. psycopg
 releases the GIL while it waits on the socket, so PostgreSQL's share of the work overlaps Python's. (On SQLite,
-which works inside this process, each chunk is stored when it is handed off.)
+which works inside this process, each chunk is stored when it is handed off; the caller's own session must not
+hold a transaction open meanwhile, or SQLite's one writer lock keeps the chunks waiting.)
 
 Chunk N+1 cannot see what chunk N wrote until N commits. It need not while N only added rows: the caches of the
 run (event versions, persons, links, organisations, guardian blocks, the keys events wait for) hold all of them.

@@ -59,6 +59,12 @@ def test_if_empty_does_nothing_when_persons_exist(app, runner):
     assert _count(JournalEntry) == before
 
 
+def test_if_empty_loads_an_empty_read_model(app, runner):
+    result = runner.invoke(demo, ["--if-empty", "--persons", "2", "--today", TODAY.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert _count(Person) == 2 + 12
+
+
 def test_out_writes_ndjson_per_source_that_portal_ingest_loads(app, tmp_path):
     run(10, 1, TODAY, str(tmp_path), load=False)
     assert _count(Person) == 0
