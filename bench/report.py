@@ -25,12 +25,17 @@ def table(results: dict[str, Any]) -> str:
         if "ingest" in found:
             ingest, rebuild = found["ingest"], found["rebuild"]
             lines.append(f"ingestion {db}: {ingest['resources']:,} resources in {ingest['seconds']} s = "
-                         f"{ingest['resources_per_s']:,}/s{_cpu(ingest)}, peak {ingest['peak_mib']} MiB; rebuild "
+                         f"{ingest['resources_per_s']:,}/s{_cpu(ingest)}, peak {ingest['peak_mib']} MiB"
+                         f"{_input(ingest)}; rebuild "
                          f"{rebuild['replayed']:,} in {rebuild['seconds']} s = {rebuild['seconds_per_million']} s "
                          f"per million{_cpu(rebuild)}, peak {rebuild['peak_mib']} MiB")
     for name, page in results.get("pages", {}).items():
         lines.append(f"page {name}: {page}")
     return "\n".join(lines)
+
+
+def _input(ingest: dict[str, Any]) -> str:
+    return f" (of which the generated input {ingest['input_mib']} MiB)" if "input_mib" in ingest else ""
 
 
 def goals(results: dict[str, Any]) -> list[dict[str, Any]]:
