@@ -80,6 +80,8 @@ def ingest_many(sessions: Callable[[], Session], chunks: Iterable[tuple[str, lis
         stream.finish()
     except BaseException as error:
         stream.stop()
+        if not isinstance(error, Exception):  # an interrupt stays one
+            raise
         raise IngestStopped(stream.stored) from error
     finally:
         stream.close()
@@ -182,8 +184,7 @@ class _Stream:
         self._check()
 
     def stop(self) -> None:
-        """After an error: let the writer end; what it has committed is reported, the rest rolled back."""
-        self.writer.failed = True
+        """After an error: the chunks handed off are stored (as ``ingest`` would have) and reported."""
         self.writer.wait()
         self._collect()
         for session in self.sessions:

@@ -4,7 +4,7 @@ and a chunk that fails to store never lets a later one commit before it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -72,7 +72,7 @@ def _one_ingest_per_chunk(app: Flask, chunks: list[Chunk]) -> list[IngestReport]
             for source, items in chunks]
 
 
-def _streamed(app: Flask, chunks: list[Chunk]) -> list[IngestReport]:
+def _streamed(app: Flask, chunks: Iterable[Chunk]) -> list[IngestReport]:
     return ingest_many(db.new_session, iter(chunks), secret_key=app.config["SECRET_KEY"])
 
 
@@ -175,3 +175,15 @@ def test_a_streamed_chunk_whose_bundle_is_invalid_is_quarantined_and_reported_wi
     assert [report.counts()["quarantined"] for report in reports] == [0, 1, 0]
     assert reports[1].to_operation_outcome()["issue"][0]["expression"] == ["Bundle.type"]
     assert len(_stored()["journal_entry"]) == 1
+
+
+def test_an_error_before_chunk_n_is_prepared_leaves_every_chunk_before_it_stored_and_reported(app, slow_writer):
+    def chunks() -> Iterator[Chunk]:
+        yield from _observations()[:2]
+        raise OSError("the source went away")
+
+    with pytest.raises(IngestStopped) as stopped:
+        _streamed(app, chunks())
+    assert isinstance(stopped.value.__cause__, OSError)
+    assert [report.counts()["applied"] for report in stopped.value.reports] == [2, 3]
+    assert {row[2] for row in _stored()["events"]} == {"p1", "o1", "o2", "boom", "o3"}
