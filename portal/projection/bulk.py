@@ -7,11 +7,12 @@ binary, typed as the database's columns are: nothing is formatted as text and pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, String, Table, any_, bindparam, insert, text
+from sqlalchemy import JSON, ColumnElement, Connection, String, Table, any_, bindparam, insert, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ Row = dict[str, Any]
 COLUMN_TYPES = text("SELECT attname, atttypid FROM pg_attribute "
                     "WHERE attrelid = CAST(:table AS regclass) AND attnum > 0 AND NOT attisdropped")
 Processor = Callable[[Any], Any] | None
+TEXT_OID = 25  # JSON columns are sent as their text: the binary form of json is that text
+EMPTY_JSON: dict[type, str] = {list: "[]", dict: "{}"}
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
@@ -47,7 +50,7 @@ def _copy(connection: Connection, table: Table, columns: list[str], rows: Sequen
     driver = cast("psycopg.Connection[Any]", connection.connection.driver_connection)  # the dialect is psycopg's
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            copy.set_types([types[name] for name in columns])
+            copy.set_types([TEXT_OID if _is_json(table, name) else types[name] for name in columns])
             for row in values:
                 copy.write_row(row)
     except psycopg.Error as error:
@@ -79,7 +82,19 @@ def _bound_values(connection: Connection, table: Table, columns: list[str], rows
 
 def _processors(connection: Connection, table: Table, columns: list[str]) -> list[Processor]:
     dialect = connection.dialect
-    return [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
+    return [_json_text if _is_json(table, name) else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            for name in columns]
+
+
+def _is_json(table: Table, name: str) -> bool:
+    return isinstance(table.c[name].type, JSON)
+
+
+def _json_text(value: Any) -> str:
+    """What SQLAlchemy's JSON type sends for ``value`` (``json.dumps``; None is JSON null); the empty ones known."""
+    if not value and type(value) in EMPTY_JSON:
+        return EMPTY_JSON[type(value)]
+    return json.dumps(value)
 
 
 def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:

@@ -50,7 +50,8 @@ def test_bulk_rows_read_back_exactly_as_inserted_rows(app):
 
 @pytest.mark.parametrize(("valid_from", "valid_to", "scope"), [
     (None, None, None), (date(1, 1, 1), date(9999, 12, 31), ["journal", "ÅÄÖ \"quoted\"", 1.5, None]),
-], ids=["none", "dates-and-a-list"])
+    (None, None, []),
+], ids=["none", "dates-and-a-list", "an-empty-list"])
 def test_dates_and_a_json_column_store_what_an_insert_stores(app, valid_from, valid_to, scope):
     session = db.session()
     person_id = _person(session)
