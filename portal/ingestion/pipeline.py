@@ -1,4 +1,4 @@
-"""The one ingestion path for the CLI, HTTP and the demo generator.
+"""The one ingestion path for the CLI and HTTP (and, chunk by chunk, for ``stream.ingest_many``).
 
     ingest(session, items, source, *, secret_key, origin="", chunk_size=500) -> IngestReport
 
@@ -9,6 +9,7 @@ SECRET_KEY (it makes public ids reproducible), ``origin`` labels input without i
 Work is committed once per chunk of ``chunk_size`` items; a chunk that fails to store is retried item by
 item and the item that still fails is quarantined, so nothing stored is lost or half-written.
 The report's counts always add up: received = applied + unchanged + waiting + quarantined.
+``stream.ingest_many`` runs many chunks with PostgreSQL storing one while the next is prepared.
 """
 
 from __future__ import annotations
@@ -55,14 +56,14 @@ class Unstorable(Exception):
 def ingest(session: Session, items: Iterable[Any], source: str, *, secret_key: str, origin: str = "",
            chunk_size: int = 500) -> IngestReport:
     """Validate, log, project and commit ``items``; see the module docstring."""
-    run = _Run(session, source, secret_key, origin)
+    run = SourceRun(session, source, secret_key, origin)
     iterator = iter(items)
     while chunk := list(islice(iterator, chunk_size)):
         run.chunk(chunk)
     return run.report
 
 
-class _Run:
+class SourceRun:
     """One source's ingestion. Runs of several sources (``stream.ingest_many``) share a projection, their logs
     and the keys their events were logged waiting for."""
 

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from portal.db import on_postgresql
 from portal.ingestion.eventlog import EVENTS, EventLog
-from portal.ingestion.pipeline import _Run
+from portal.ingestion.pipeline import SourceRun
 from portal.ingestion.report import IngestReport
 from portal.projection.bulk import insert_rows
 from portal.projection.context import Projection, Rows, store
@@ -98,7 +98,7 @@ class _Stream:
         self.projection.settle = self._settle
         self.logs: dict[str, EventLog] = {}
         self.logged_waits: set[str] = set()
-        self.runs: dict[str, _Run] = {}
+        self.runs: dict[str, SourceRun] = {}
         self.writer = _Writer(threaded=on_postgresql(self.sessions[0]))
         self.stored: list[IngestReport] = []
         self.handed: list[_Chunk] = []  # handed to the writer, not known to be stored yet
@@ -138,9 +138,9 @@ class _Stream:
         chunk.report = run.report
         chunk.rows, chunk.events = run.take()
 
-    def _run(self, source: str) -> _Run:
+    def _run(self, source: str) -> SourceRun:
         if source[:100] not in self.runs:
-            run = _Run(self.sessions[0], source, self.secret_key, self.origin, projection=self.projection,
+            run = SourceRun(self.sessions[0], source, self.secret_key, self.origin, projection=self.projection,
                        logs=self.logs, logged_waits=self.logged_waits)
             run.flush_rows = STREAM_FLUSH_ROWS
             run.log.settle = self._settle
