@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Table, select, text, update
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.db import on_postgresql
@@ -17,16 +17,17 @@ from portal.projection.bulk import insert_rows
 
 DELETED_PREFIX = "deleted-"
 EVENTS: Table = ResourceEvent.__table__  # type: ignore[assignment]
-VERSION_COLUMNS = (ResourceEvent.resource_id, ResourceEvent.version_id, ResourceEvent.last_updated,
-                   ResourceEvent.status, ResourceEvent.deleted)
-# One index probe per id, whatever the planner knows: a filter over every event of the type would grow with the
+VERSION_COLUMNS = (ResourceEvent.resource_type, ResourceEvent.resource_id, ResourceEvent.version_id,
+                   ResourceEvent.last_updated, ResourceEvent.status, ResourceEvent.deleted)
+# One index probe per key, whatever the planner knows: a filter over every event of the type would grow with the
 # log, and a prepared (generic) plan cannot hash thousands of ids. OFFSET 0 keeps the probe from becoming a join.
+# All types in one query: a chunk of the demo names about fifteen, each a round trip the loader waits for.
 VERSIONS_BY_PROBE = text("""
-    SELECT e.resource_id, e.version_id, e.last_updated, e.status, e.deleted
-    FROM unnest(CAST(:ids AS text[])) AS wanted(id)
+    SELECT e.resource_type, e.resource_id, e.version_id, e.last_updated, e.status, e.deleted
+    FROM unnest(CAST(:kinds AS text[]), CAST(:ids AS text[])) AS wanted(kind, id)
     CROSS JOIN LATERAL (
-        SELECT resource_id, version_id, last_updated, status, deleted FROM resource_event
-        WHERE source = :source AND resource_type = :kind AND resource_id = wanted.id OFFSET 0
+        SELECT resource_type, resource_id, version_id, last_updated, status, deleted FROM resource_event
+        WHERE source = :source AND resource_type = wanted.kind AND resource_id = wanted.id OFFSET 0
     ) AS e
 """)
 
@@ -56,23 +57,25 @@ class EventLog:
         self.settle: Callable[[], None] = lambda: None
 
     def preload(self, keys: Iterable[tuple[str, str]]) -> None:
-        by_type: dict[str, set[str]] = defaultdict(set)
-        for kind, rid in keys:
-            if (kind, rid) not in self.known:
-                by_type[kind].add(rid)
-        for kind, ids in by_type.items():
-            for rid in ids:
-                self.known[(kind, rid)] = []
-            for rid, version_id, last_updated, status, deleted in self.session.execute(*self._query(kind, ids)):
-                self.known[(kind, rid)].append(Version(version_id, last_updated, status, deleted))
+        wanted = sorted({key for key in keys if key not in self.known})
+        for key in wanted:
+            self.known[key] = []
+        for kind, rid, version_id, last_updated, status, deleted in self._stored(wanted):
+            self.known[(kind, rid)].append(Version(version_id, last_updated, status, deleted))
 
-    def _query(self, kind: str, ids: set[str]) -> tuple[Executable, dict[str, Any]]:
-        values = {"source": self.source, "kind": kind, "ids": sorted(ids)}
+    def _stored(self, wanted: list[tuple[str, str]]) -> list[Any]:
+        """The stored versions of ``wanted`` keys: one query on PostgreSQL, one per type elsewhere."""
+        if not wanted:
+            return []
         if on_postgresql(self.session):
-            return VERSIONS_BY_PROBE, values
-        return select(*VERSION_COLUMNS).where(
+            return list(self.session.execute(VERSIONS_BY_PROBE, {
+                "source": self.source, "kinds": [kind for kind, _ in wanted], "ids": [rid for _, rid in wanted]}))
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for kind, rid in wanted:
+            by_type[kind].append(rid)
+        return [row for kind, ids in by_type.items() for row in self.session.execute(select(*VERSION_COLUMNS).where(
             ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
-            ResourceEvent.resource_id.in_(values["ids"])), {}
+            ResourceEvent.resource_id.in_(ids)))]
 
     def versions(self, kind: str, rid: str) -> list[Version]:
         if (kind, rid) not in self.known:
