@@ -271,7 +271,7 @@ class Projection:
         if found is None:
             if key is not None and self.retired_units.get(key, 0) > self.position:
                 # Live ingestion turned this placeholder back to a bare HSA-id when its Organization arrived later.
-                return self.create_org(hsa, hsa, None)
+                return self.create_org(hsa, hsa, key)
             display = fhir.get(reference, "display")
             found = self.create_org(hsa, display if isinstance(display, str) else hsa, key)
         return found

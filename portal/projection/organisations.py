@@ -87,15 +87,17 @@ def _values(resource: dict[str, Any], hsa: str) -> dict[str, Any]:
 
 
 def retract_organization(p: Projection, key: str) -> None:
-    """Back to a placeholder: entries that name the unit keep it."""
+    """Back to a bare HSA-id, still the row of its key: entries that name the unit, before or after, share it.
+
+    (A rebuild, which never sees the retracted version's forerunners applied, makes the same row from the event
+    log: ``rebuild._retracted_units``.)
+    """
     hsa = p.org_hsa_by_key(key)
     if hsa is None:
         return
     p.execute(update(Organisation).where(Organisation.hsa_id == hsa).values(
-        name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, source_key=None,
-        parent_id=None,
+        name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, parent_id=None,
     ))
     found = p.org(hsa)
     if found is not None:
         p.orgs[hsa] = (found[0], None)
-    p.org_keys.pop(key, None)

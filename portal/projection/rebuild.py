@@ -2,8 +2,10 @@
 
 Replays the current version of every key (the one event per key not superseded), type group by type
 group in dependency order, in arrival order within a group, in pages, with batched inserts and one commit.
-Organizations come first, so one entered in error is remembered with its arrival position: a placeholder for it
-that an earlier resource made is created bare, as live ingestion left it.
+Organizations come first. One whose current version is entered in error or deleted is retracted: if a version of
+it was applied before, its row is made bare under the HSA-id that version had, as live ingestion left it;
+otherwise it is remembered with its arrival position, and a placeholder for it that an earlier resource made is
+created bare.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from sqlalchemy import Row, delete, select
 from sqlalchemy.orm import Session
 
 from portal.ingestion import fhir
+from portal.ingestion.eventlog import Version
+from portal.ingestion.fhir import HSA_SYSTEM
 from portal.ingestion.models import EventStatus, ResourceEvent
 from portal.ingestion.validation import is_entered_in_error
 from portal.projection.context import Meta, Projection, Waiting
@@ -41,7 +45,11 @@ def rebuild(session: Session, secret_key: str) -> RebuildReport:
     for name in READ_MODEL_TABLES:
         session.execute(delete(Base.metadata.tables[name]))
     projection = Projection(session, secret_key, fresh=True)
-    projection.retired_units = _units_entered_in_error(session)
+    for key, (position, hsa) in _retracted_units(session).items():
+        if hsa is None:
+            projection.retired_units[key] = position
+        else:
+            projection.create_org(hsa, hsa, key)
     report = RebuildReport()
     for kinds in DEPENDENCY_ORDER:
         _replay(projection, kinds, report)
@@ -68,13 +76,42 @@ def _replay(p: Projection, kinds: tuple[str, ...], report: RebuildReport) -> Non
         p.session.expunge_all()  # the care plans added as objects
 
 
-def _units_entered_in_error(session: Session) -> dict[str, int]:
-    """Organization keys whose current version is entered in error, by that event's arrival position."""
-    rows = session.execute(select(*EVENT_COLUMNS).where(
-        ResourceEvent.resource_type == "Organization", ResourceEvent.status != EventStatus.SUPERSEDED,
-        ResourceEvent.deleted.is_(False)))
-    return {f"{row.source}|Organization|{row.resource_id}": row.id for row in rows
-            if is_entered_in_error(json.loads(row.payload))}
+def _retracted_units(session: Session) -> dict[str, tuple[int, str | None]]:
+    """Organization keys whose current version is entered in error or deleted: that event's arrival position, and
+    the HSA-id of the last version applied before it (None if none was)."""
+    rows = session.execute(select(*EVENT_COLUMNS, ResourceEvent.version_id, ResourceEvent.status, ResourceEvent.deleted)
+                           .where(ResourceEvent.resource_type == "Organization").order_by(ResourceEvent.id)).all()
+    history: dict[str, list[Any]] = {}
+    for row in rows:
+        history.setdefault(f"{row.source}|Organization|{row.resource_id}", []).append(row)
+    retracted = {}
+    for key, events in history.items():
+        current = next((row for row in events if row.status != EventStatus.SUPERSEDED), None)
+        if current is not None and _retracts(current):
+            retracted[key] = (current.id, _last_applied_hsa(events))
+    return retracted
+
+
+def _retracts(row: Row[Any]) -> bool:
+    return bool(row.deleted) or is_entered_in_error(json.loads(row.payload))
+
+
+def _last_applied_hsa(events: list[Row[Any]]) -> str | None:
+    """Replays the versions in arrival order as ingestion decided them: one applies if it is newer than all before."""
+    newest, hsa = None, None
+    for row in events:
+        order = Version(row.version_id, row.last_updated or "", row.status, row.deleted).order
+        if newest is not None and order <= newest:
+            continue  # arrived late: superseded on arrival, never applied
+        newest = order
+        if not _retracts(row):
+            hsa = _hsa_of(json.loads(row.payload))
+    return hsa
+
+
+def _hsa_of(resource: dict[str, Any]) -> str | None:
+    return next((str(i["value"]) for i in fhir.as_list(resource.get("identifier"))
+                 if isinstance(i, dict) and i.get("system") == HSA_SYSTEM and i.get("value")), None)
 
 
 def _one(p: Projection, row: Row[Any], report: RebuildReport) -> None:

@@ -57,6 +57,16 @@ def _units_entered_in_error() -> Iterator[Run]:
         f.organization("child", "SE2321000032-9997", part_of={"reference": "Organization/parent", "display": "Moder"}),
         f.organization("parent", "SE2321000032-9996", status="entered-in-error"),
     ]
+    # Applied first, then entered in error or deleted: one bare row with the HSA-id last known, before and after.
+    later, removed = {"reference": "Organization/later", "display": "Senare"}, {"reference": "Organization/removed"}
+    yield "ehr", [
+        f.encounter("e9", serviceProvider=later), f.organization("later", "SE2321000032-9995", name="Senare"),
+        f.organization("later", "SE2321000032-9995", status="entered-in-error",
+                       meta=f.meta("2", "2024-06-01T00:00:00Z")),
+        f.encounter("e10", serviceProvider=later),
+        f.organization("removed", "SE2321000032-9994", name="Borttagen"), f.encounter("e11", serviceProvider=removed),
+        f.bundle("batch", deletes=("Organization/removed",)), f.encounter("e12", serviceProvider=removed),
+    ]
 
 
 def _demo() -> Iterator[Run]:
@@ -94,11 +104,21 @@ def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
 
 
 def test_an_organization_entered_in_error_turns_its_placeholder_back_to_a_bare_hsa_id(run, rows):
-    run(f.patient(), f.encounter(serviceProvider={"reference": "Organization/gone", "display": "Okänd"}))
+    gone = {"reference": "Organization/gone", "display": "Okänd"}
+    run(f.patient(), f.encounter(serviceProvider=gone))
     assert [o.name for o in rows(Organisation)] == ["Okänd"]
     run(f.organization("gone", "SE2321000032-9999", status="entered-in-error"))
     [placeholder] = rows(Organisation)
-    assert placeholder.name == placeholder.hsa_id and placeholder.source_key is None
+    assert placeholder.name == placeholder.hsa_id and placeholder.source_key == "ehr|Organization|gone"
+
+
+def test_an_organization_applied_then_deleted_leaves_one_bare_row_for_every_entry_that_names_it(run, rows):
+    named = {"reference": "Organization/o1", "display": "Vårdcentralen"}
+    run(f.patient(), f.encounter("e1", serviceProvider=named), f.organization("o1", f.UNIT_HSA))
+    run(f.bundle("batch", deletes=("Organization/o1",)), f.encounter("e2", serviceProvider=named))
+    [unit] = rows(Organisation)
+    assert (unit.hsa_id, unit.name) == (f.UNIT_HSA, f.UNIT_HSA)
+    assert {entry.unit_id for entry in rows(JournalEntry)} == {unit.id}
 
 
 def test_a_first_version_entered_in_error_applies_and_leaves_no_row(run, rows):
