@@ -53,6 +53,7 @@ def _in_utc(value: datetime | None) -> datetime | None:
 
 def make_engine(url: str) -> Engine:
     engine = _make_engine(url)
+    event.listen(engine, "before_cursor_execute", _refuse_statements_that_write_alone)
     os.register_at_fork(after_in_child=_forget_pooled_connections(weakref.ref(engine)))
     return engine
 
@@ -75,14 +76,12 @@ def _make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        event.listen(engine, "before_cursor_execute", _refuse_statements_that_write_alone)
         return engine
     # No pre-ping: it costs a round trip on every request. After a database restart the first use of each dead
     # connection fails once and SQLAlchemy renews the pool; pool_recycle retires connections before proxies and
     # firewalls drop them silently (docs/production.md).
     engine = create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, hide_parameters=True)
     event.listen(engine, "connect", _connection_settings)
-    event.listen(engine, "before_cursor_execute", _refuse_statements_that_write_alone)
     return engine
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import String, bindparam, cast, func, insert, literal, select, t
 from sqlalchemy.orm import Session
 
 from portal.audit.models import AuditEvent, AuditHead
-from portal.db import WHOLE_ALONE, engine, on_postgresql, reads_alone
+from portal.db import WHOLE_ALONE, new_session, on_postgresql, reads_alone
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
@@ -86,7 +86,7 @@ def _append_in_own_transaction(session: Session, fields: dict[str, Any]) -> None
     # transaction of its own, committed before the caller goes on. The caller's reads end first: on SQLite an open
     # read keeps every later commit from checkpointing the WAL past it, which cost a fifth more CPU per request.
     session.commit()
-    with Session(engine()) as own, own.begin():
+    with new_session() as own, own.begin():
         append(own, **fields)
 
 

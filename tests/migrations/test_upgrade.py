@@ -18,6 +18,7 @@ from portal.readmodel.provenance import provenance_of
 SVEN = {"id": 1, "public_id": "p1", "personnummer": "198001019804", "is_coordination_number": False,
         "given_name": "Sven", "family_name": "Ek", "birth_date": date(1980, 1, 1), "protected_identity": False,
         "deceased": False}
+AT = datetime(2026, 1, 1, tzinfo=UTC)
 VISIT = {"id": 1, "public_id": "e1", "person_id": 1, "kind": "note", "title": "Besök", "text": "", "sealed": False,
          "proxy_hidden": False, "security_labels": "[]", "details": "{}", "source_system": "test", "source_key": "k1"}
 
@@ -29,15 +30,21 @@ def _insert(connection, table: str, values: dict) -> None:  # type: ignore[no-un
     connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), values)  # noqa: S608 - test data
 
 
-def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_path):
+def _database_at(tmp_path, revision: str, *rows: tuple[str, dict]) -> str:  # type: ignore[no-untyped-def]
+    """A SQLite database at ``revision`` holding ``rows`` (table, values); its URL."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, "0001")
+    upgrade(url, revision)
     engine = make_engine(url)
-    at = datetime(2026, 1, 1, tzinfo=UTC)
     with engine.begin() as connection:
-        _insert(connection, "person", SVEN)
-        _insert(connection, "journal_entry", {**VISIT, "effective_at": at, "recorded_at": at})
+        for table, values in rows:
+            _insert(connection, table, values)
     engine.dispose()
+    return url
+
+
+def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_path):
+    url = _database_at(tmp_path, "0001", ("person", SVEN), ("journal_entry", {**VISIT, "effective_at": AT,
+                                                                               "recorded_at": AT}))
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -47,19 +54,14 @@ def test_upgrading_from_the_first_schema_keeps_persons_and_their_journal(tmp_pat
 
 
 def test_the_provider_is_read_through_the_unit_after_0004_and_written_back_on_downgrade(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    upgrade(url, "0003")
-    engine = make_engine(url)
-    at = datetime(2026, 1, 1, tzinfo=UTC)
-    with engine.begin() as connection:
-        _insert(connection, "person", {**SVEN, "is_staff": False})
-        connection.execute(text(
-            "INSERT INTO organisation (id, hsa_id, name, origin, kind, parent_id) VALUES"
-            " (1, 'SE1', 'Region Sörmland', 'region', 'other', NULL),"
-            " (2, 'SE1-1', 'Vårdcentralen Norr', 'region', 'primary_care', 1)"))
-        _insert(connection, "journal_entry",
-                {**VISIT, "effective_at": at, "recorded_at": at, "unit_id": 2, "provider_id": 1})
-    engine.dispose()
+    url = _database_at(
+        tmp_path, "0003", ("person", {**SVEN, "is_staff": False}),
+        ("organisation", {"id": 1, "hsa_id": "SE1", "name": "Region Sörmland", "origin": "region", "kind": "other",
+                          "parent_id": None}),
+        ("organisation", {"id": 2, "hsa_id": "SE1-1", "name": "Vårdcentralen Norr", "origin": "region",
+                          "kind": "primary_care", "parent_id": 1}),
+        ("journal_entry", {**VISIT, "effective_at": AT, "recorded_at": AT, "unit_id": 2, "provider_id": 1}),
+    )
 
     upgrade(url)
     engine = make_engine(url)
