@@ -46,6 +46,10 @@ class Version:
         number = self.version_id.removeprefix(DELETED_PREFIX)
         return self.last_updated, int(number) if number.isdigit() else -1
 
+    def is_older_than(self, current: Version) -> bool:
+        """Whether this version, arriving after ``current``, is superseded on arrival instead of applied."""
+        return self.order < current.order
+
 
 class EventLog:
     def __init__(self, session: Session, source: str) -> None:

@@ -225,7 +225,7 @@ class SourceRun:
             self.report.unchanged += 1
             return
         current = self.log.current(kind, rid)
-        if current is not None and incoming.order < current.order:
+        if current is not None and incoming.is_older_than(current):
             incoming.status = EventStatus.SUPERSEDED
             self.log.add(kind, rid, incoming, payload, self.now)
             self.report.unchanged += 1

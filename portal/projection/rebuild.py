@@ -97,13 +97,14 @@ def _retracts(row: Row[Any]) -> bool:
 
 
 def _last_applied_hsa(events: list[Row[Any]]) -> str | None:
-    """Replays the versions in arrival order as ingestion decided them: one applies if it is newer than all before."""
-    newest, hsa = None, None
+    """Replays the versions in arrival order as ingestion decided them (``Version.is_older_than``)."""
+    current: Version | None = None
+    hsa = None
     for row in events:
-        order = Version(row.version_id, row.last_updated or "", row.status, row.deleted).order
-        if newest is not None and order <= newest:
+        version = Version(row.version_id, row.last_updated or "", row.status, row.deleted)
+        if current is not None and version.is_older_than(current):
             continue  # arrived late: superseded on arrival, never applied
-        newest = order
+        current = version
         if not _retracts(row):
             hsa = _hsa_of(json.loads(row.payload))
     return hsa
