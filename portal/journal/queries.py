@@ -178,11 +178,12 @@ _LIST_COLUMNS = _list_columns()
 
 
 def _listed(row: Row) -> EntrySummary:
+    column = row._mapping  # by key, as in provenance_of_row
     return EntrySummary(
-        id=row.public_id, kind=row.kind, title=row.title, effective_at=row.effective_at,
-        recorded_at=row.recorded_at, status=row.status, author_name=row.author_name, author_role=row.author_role,
-        value=row.value, value_text=row.value_text, value_unit=row.value_unit,
-        provenance=provenance_of_row(row),
+        id=column["public_id"], kind=column["kind"], title=column["title"], effective_at=column["effective_at"],
+        recorded_at=column["recorded_at"], status=column["status"], author_name=column["author_name"],
+        author_role=column["author_role"], value=column["value"], value_text=column["value_text"],
+        value_unit=column["value_unit"], provenance=provenance_of_row(row),
     )
 
 
