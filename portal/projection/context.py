@@ -100,10 +100,6 @@ class Projection:
         self.pending: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         self.parents: dict[Any, list[tuple[dict[str, Any], list[Child]]]] = defaultdict(list)
         self.released: list[str] = []  # waiting keys a newly applied Patient satisfies
-        # Rebuild only: Organization keys whose current version is entered in error, by that event's arrival
-        # position, and the position of the event being replayed (see ``unit_for``).
-        self.retired_units: dict[str, int] = {}
-        self.position = 0
         # Called before a statement that may touch rows a chunk still being stored wrote; ``touched`` when one
         # changed what lookups find (see ingestion.stream).
         self.settle: Callable[[], None] = _nothing
@@ -269,9 +265,6 @@ class Projection:
             hsa = self.org_hsa_by_key(key) or placeholder_hsa(key)
         found = self.org(hsa)
         if found is None:
-            if key is not None and self.retired_units.get(key, 0) > self.position:
-                # Live ingestion turned this placeholder back to a bare HSA-id when its Organization arrived later.
-                return self.create_org(hsa, hsa, key)
             display = fhir.get(reference, "display")
             found = self.create_org(hsa, display if isinstance(display, str) else hsa, key)
         return found

@@ -87,17 +87,18 @@ def _values(resource: dict[str, Any], hsa: str) -> dict[str, Any]:
 
 
 def retract_organization(p: Projection, key: str) -> None:
-    """Back to a bare HSA-id, still the row of its key: entries that name the unit, before or after, share it.
+    """Back to a bare HSA-id, still the row of its key: every entry that names the unit, before or after, shares it.
 
+    One never applied nor named yet gets its bare placeholder row now: entries that arrive later, or that waited
+    for their patient past this retraction, then land on the row an entry applied at once would have made bare.
     (A rebuild, which never sees the retracted version's forerunners applied, makes the same row from the event
     log: ``rebuild._retracted_units``.)
     """
-    hsa = p.org_hsa_by_key(key)
-    if hsa is None:
+    hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
+    if p.org(hsa) is None:
+        p.create_org(hsa, hsa, key)
         return
     p.execute(update(Organisation).where(Organisation.hsa_id == hsa).values(
         name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, parent_id=None,
     ))
-    found = p.org(hsa)
-    if found is not None:
-        p.orgs[hsa] = (found[0], None)
+    p.orgs[hsa] = (p.orgs[hsa][0], None)

@@ -2,10 +2,8 @@
 
 Replays the current version of every key (the one event per key not superseded), type group by type
 group in dependency order, in arrival order within a group, in pages, with batched inserts and one commit.
-Organizations come first. One whose current version is entered in error or deleted is retracted: if a version of
-it was applied before, its row is made bare under the HSA-id that version had, as live ingestion left it;
-otherwise it is remembered with its arrival position, and a placeholder for it that an earlier resource made is
-created bare.
+Organizations come first. One whose current version is entered in error or deleted has its bare row made first,
+as live ingestion left it: under the HSA-id of the last version applied, or its placeholder HSA-id if none was.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from portal.ingestion.eventlog import Version
 from portal.ingestion.fhir import HSA_SYSTEM
 from portal.ingestion.models import EventStatus, ResourceEvent
 from portal.ingestion.validation import is_entered_in_error
-from portal.projection.context import Meta, Projection, Waiting
+from portal.projection.context import Meta, Projection, Waiting, placeholder_hsa
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
 
@@ -45,11 +43,8 @@ def rebuild(session: Session, secret_key: str) -> RebuildReport:
     for name in READ_MODEL_TABLES:
         session.execute(delete(Base.metadata.tables[name]))
     projection = Projection(session, secret_key, fresh=True)
-    for key, (position, hsa) in _retracted_units(session).items():
-        if hsa is None:
-            projection.retired_units[key] = position
-        else:
-            projection.create_org(hsa, hsa, key)
+    for key, hsa in _retracted_units(session).items():
+        projection.create_org(hsa, hsa, key)
     report = RebuildReport()
     for kinds in DEPENDENCY_ORDER:
         _replay(projection, kinds, report)
@@ -76,9 +71,9 @@ def _replay(p: Projection, kinds: tuple[str, ...], report: RebuildReport) -> Non
         p.session.expunge_all()  # the care plans added as objects
 
 
-def _retracted_units(session: Session) -> dict[str, tuple[int, str | None]]:
-    """Organization keys whose current version is entered in error or deleted: that event's arrival position, and
-    the HSA-id of the last version applied before it (None if none was)."""
+def _retracted_units(session: Session) -> dict[str, str]:
+    """Organization keys whose current version is entered in error or deleted, with the HSA-id of their bare row:
+    that of the last version applied before it, or the key's placeholder HSA-id if none was."""
     rows = session.execute(select(*EVENT_COLUMNS, ResourceEvent.version_id, ResourceEvent.status, ResourceEvent.deleted)
                            .where(ResourceEvent.resource_type == "Organization").order_by(ResourceEvent.id)).all()
     history: dict[str, list[Any]] = {}
@@ -88,7 +83,7 @@ def _retracted_units(session: Session) -> dict[str, tuple[int, str | None]]:
     for key, events in history.items():
         current = next((row for row in events if row.status != EventStatus.SUPERSEDED), None)
         if current is not None and _retracts(current):
-            retracted[key] = (current.id, _last_applied_hsa(events))
+            retracted[key] = _last_applied_hsa(events) or placeholder_hsa(key)
     return retracted
 
 
@@ -117,7 +112,6 @@ def _hsa_of(resource: dict[str, Any]) -> str | None:
 
 def _one(p: Projection, row: Row[Any], report: RebuildReport) -> None:
     report.replayed += 1
-    p.position = row.id
     meta = Meta(row.source, f"{row.source}|{row.resource_type}|{row.resource_id}", row.received_at,
                 fhir.parse_datetime(row.last_updated) if row.last_updated else None)
     try:

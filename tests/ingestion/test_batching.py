@@ -12,6 +12,7 @@ from flask import Flask
 
 from portal import db
 from portal.demo.generator import generate
+from portal.identity.personnummer import make
 from portal.ingestion.commands import readmodel
 from portal.ingestion.pipeline import ingest
 from portal.readmodel.models import JournalEntry, Organisation
@@ -20,6 +21,7 @@ from tests.ingestion import fhir_factories as f
 from tests.ingestion.readmodel_dump import dump_read_model
 
 Run = tuple[str, list[Any]]
+PNR_LATE = make(date(1975, 2, 3), 984)
 
 
 def _edge_cases() -> Iterator[Run]:
@@ -45,7 +47,7 @@ def _edge_cases() -> Iterator[Run]:
 
 
 def _units_entered_in_error() -> Iterator[Run]:
-    """Organizations entered in error after a reference made their placeholder (reset), and before one (kept)."""
+    """Organizations entered in error after a reference made their placeholder (reset), and before one (bare too)."""
     gone = {"reference": "Organization/gone", "display": "Okänd"}
     early = {"reference": "Organization/early", "display": "Tidig"}
     yield "ehr", [
@@ -69,6 +71,28 @@ def _units_entered_in_error() -> Iterator[Run]:
     ]
 
 
+def _waiting_past_a_retraction() -> Iterator[Run]:
+    """Resources that wait for their Patient while the Organization they name is entered in error or deleted (or
+    entered in error and sent again), and one that names it meanwhile: as if none had waited."""
+    late = {"reference": "Patient/late"}
+    retired, dropped = {"reference": "Organization/retired", "display": "Väntar"}, {"reference": "Organization/dropped"}
+    revived = {"reference": "Organization/revived", "display": "Åter"}
+    yield "ehr", [
+        f.encounter("e13", subject=late, serviceProvider=retired), f.consent("c13", actor=retired, patient=late),
+        f.encounter("e14", subject=late, serviceProvider=dropped),
+        f.encounter("e16", subject=late, serviceProvider=revived),
+    ]
+    yield "ehr", [
+        f.organization("retired", "SE2321000032-9993", status="entered-in-error"),
+        f.encounter("e15", serviceProvider={"reference": "Organization/retired", "display": "Annan"}),
+        f.organization("dropped", "SE2321000032-9992", status="entered-in-error"),
+        f.bundle("batch", deletes=("Organization/dropped",)),
+        f.organization("revived", "SE2321000032-9991", status="entered-in-error"),
+        f.organization("revived", "SE2321000032-9990", name="Åter", meta=f.meta("2", "2024-06-01T00:00:00Z")),
+    ]
+    yield "ehr", [f.patient("late", PNR_LATE)]
+
+
 def _demo() -> Iterator[Run]:
     by_source: dict[str, list[Any]] = {}
     for source, resource in generate(12, 5, date(2025, 3, 15)):
@@ -82,8 +106,8 @@ def _load(app: Flask, runs: list[Run], chunk_size: int) -> list[dict[str, int]]:
             for source, items in runs]
 
 
-@pytest.mark.parametrize("runs", [list(_edge_cases()) + list(_units_entered_in_error()), list(_demo())],
-                         ids=["edge-cases", "demo"])
+@pytest.mark.parametrize("runs", [list(_edge_cases()) + list(_units_entered_in_error()) +
+                                  list(_waiting_past_a_retraction()), list(_demo())], ids=["edge-cases", "demo"])
 def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app, runs):
     batched = _load(app, runs, chunk_size=500)
     batched_model = dump_read_model()
@@ -96,7 +120,8 @@ def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app,
 
 
 def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
-    _load(app, list(_demo()) + list(_edge_cases()) + list(_units_entered_in_error()), chunk_size=500)
+    runs = [*_demo(), *_edge_cases(), *_units_entered_in_error(), *_waiting_past_a_retraction()]
+    _load(app, runs, chunk_size=500)
     before = dump_read_model()
     result = CliRunner().invoke(readmodel, ["rebuild"])
     assert result.exit_code == 0, result.output
@@ -119,6 +144,21 @@ def test_an_organization_applied_then_deleted_leaves_one_bare_row_for_every_entr
     [unit] = rows(Organisation)
     assert (unit.hsa_id, unit.name) == (f.UNIT_HSA, f.UNIT_HSA)
     assert {entry.unit_id for entry in rows(JournalEntry)} == {unit.id}
+
+
+@pytest.mark.parametrize("first", ["entry", "waiting-entry", "retraction"])
+def test_entries_naming_an_organization_entered_in_error_share_its_bare_row_whatever_came_first(run, rows, first):
+    named = {"reference": "Organization/gone", "display": "Okänd"}
+    retraction = f.organization("gone", "SE2321000032-9999", status="entered-in-error")
+    if first == "retraction":
+        run(retraction, f.patient(), f.encounter("e1", serviceProvider=named))
+    else:
+        run(*([f.patient()] if first == "entry" else []), f.encounter("e1", serviceProvider=named))
+        run(retraction, f.patient())
+    run(f.encounter("e2", serviceProvider=named))
+    [unit] = rows(Organisation)
+    assert unit.name == unit.hsa_id and unit.source_key == "ehr|Organization|gone"
+    assert [entry.unit_id for entry in rows(JournalEntry)] == [unit.id, unit.id]
 
 
 def test_a_first_version_entered_in_error_applies_and_leaves_no_row(run, rows):

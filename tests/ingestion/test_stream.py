@@ -23,7 +23,7 @@ from portal.ingestion.stream import IngestStopped, ingest_many
 from tests.conftest import _empty_tables
 from tests.ingestion import fhir_factories as f
 from tests.ingestion.readmodel_dump import dump_read_model
-from tests.ingestion.test_batching import _edge_cases, _units_entered_in_error
+from tests.ingestion.test_batching import _edge_cases, _units_entered_in_error, _waiting_past_a_retraction
 
 Chunk = tuple[str, list[Any]]
 
@@ -43,7 +43,7 @@ def _edge_chunks(size: int) -> list[Chunk]:
     bad = [{"resourceType": "Bundle", "type": "document", "entry": []},
            f.bundle("transaction", f.encounter("t1"), f.observation("t2", status="nonsense")),
            f.observation("no-subject", subject=None)]
-    return _split([*_edge_cases(), ("ehr", bad), *_units_entered_in_error()], size)
+    return _split([*_edge_cases(), ("ehr", bad), *_units_entered_in_error(), *_waiting_past_a_retraction()], size)
 
 
 def _waits_released_in_turn() -> list[Chunk]:
