@@ -81,6 +81,10 @@ class EventLog:
             ResourceEvent.source == self.source, ResourceEvent.resource_type == kind,
             ResourceEvent.resource_id.in_(ids)))]
 
+    def cached(self) -> int:
+        """How many keys the log holds versions of."""
+        return len(self.known)
+
     def versions(self, kind: str, rid: str) -> list[Version]:
         if (kind, rid) not in self.known:
             self.preload([(kind, rid)])

@@ -122,6 +122,11 @@ class Projection:
         self.guardian_blocks: dict[int, set[int]] = {}  # person id -> the persons blocked as their guardian
         self.fresh = False  # the caches no longer know everything
 
+    def cached(self) -> int:
+        """How many lookups the caches hold."""
+        return (len(self.persons) + len(self.links) + len(self.orgs) + len(self.org_keys)
+                + len(self.guardian_blocks))
+
     def public_id(self, natural_key: str) -> str:
         return stable_public_id(self.secret_key, natural_key)
 

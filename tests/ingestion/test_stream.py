@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from portal import db
 from portal.demo.generator import generate_households
 from portal.demo.output import batched, bundles
+from portal.identity.personnummer import make
 from portal.ingestion import stream
 from portal.ingestion.models import QuarantinedInput, ResourceEvent
 from portal.ingestion.pipeline import ingest
@@ -54,6 +55,16 @@ def _waits_released_in_turn() -> list[Chunk]:
             ("ehr", [f.bundle("batch", deletes=("Patient/g",))]),
             ("ehr", [f.patient("g", f.PNR_GUARDIAN, meta=f.meta("2", "2024-03-01T00:00:00Z"))]),
             ("ehr", [f.encounter("e10", subject={"reference": "Patient/g"})])]
+
+
+def _residents(count: int) -> list[Chunk]:
+    """Chunk n: resident n's Patient, Encounter and Observation, and an Encounter of resident n + 2, which waits."""
+    def subject(n: int) -> dict:
+        return {"reference": f"Patient/r{n}"}
+
+    return [("ehr", [f.patient(f"r{n}", make(date(1950, 1, 1) + timedelta(days=n), 981)),
+                     f.encounter(f"e{n}", subject=subject(n)), f.observation(f"o{n}", subject=subject(n)),
+                     f.encounter(f"w{n + 2}", subject=subject(n + 2))]) for n in range(count)]
 
 
 @pytest.fixture
@@ -187,3 +198,26 @@ def test_an_error_before_chunk_n_is_prepared_leaves_every_chunk_before_it_stored
     assert isinstance(stopped.value.__cause__, OSError)
     assert [report.counts()["applied"] for report in stopped.value.reports] == [2, 3]
     assert {row[2] for row in _stored()["events"]} == {"p1", "o1", "o2", "boom", "o3"}
+
+
+def test_a_stream_past_the_cache_limit_stores_what_one_ingest_per_chunk_does_and_its_caches_stay_bounded(
+        app, slow_writer, refuse, monkeypatch):
+    monkeypatch.setattr(stream, "CACHE_LIMIT", 30)
+    peaks: list[int] = []
+    prepare = stream._Stream._prepare
+
+    def measured(self: Any, chunk: Any) -> None:
+        prepare(self, chunk)
+        p = self.projection
+        peaks.append(sum(len(log.known) for log in self.logs.values()) + len(self.logged_waits) + len(p.persons)
+                     + len(p.links) + len(p.orgs) + len(p.org_keys) + len(p.guardian_blocks))
+
+    monkeypatch.setattr(stream._Stream, "_prepare", measured)
+    refuse("journal_entry", "source_key", "ehr|Observation|o25")
+    chunks = [*_edge_chunks(1), *_residents(60)]
+    (serial_reports, serial_stored), (streamed_reports, streamed_stored) = _both_ways(app, chunks)
+    assert streamed_reports == serial_reports
+    assert streamed_stored == serial_stored
+    assert sum(report.quarantined for report in streamed_reports) >= 1 and len(serial_stored["person"]) > 60
+    assert max(peaks) <= 30 + 12  # the limit and what one chunk adds
+    assert sum(later < earlier for earlier, later in zip(peaks, peaks[1:], strict=False)) >= 10  # emptied
