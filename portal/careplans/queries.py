@@ -15,7 +15,7 @@ from portal.policy.statements import cached
 from portal.policy.viewer import Area, Viewer
 from portal.policy.visibility import entry_shape, viewer_parameters, visible_care_plans
 from portal.readmodel.models import CarePlan, CarePlanActivity
-from portal.readmodel.provenance import Provenance, provenance_of, unit_with_provider
+from portal.readmodel.provenance import Provenance, provenance_of, shown, unit_with_provider
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,15 @@ def view(row: CarePlan) -> CarePlanView:
         activities=[
             Activity(
                 activity.description, activity.status,
-                activity.responsible.name if activity.responsible else activity.responsible_name, activity.scheduled,
+                _responsible(activity), activity.scheduled,
             )
             for activity in row.activities
         ],
         provenance=provenance_of(row.unit, row.source_system),
     )
+
+
+def _responsible(activity: CarePlanActivity) -> str | None:
+    """The responsible organisation's name; the performer's own display when the organisation's is only a stand-in."""
+    named = shown(activity.responsible.name) if activity.responsible else None
+    return named or activity.responsible_name

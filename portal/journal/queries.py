@@ -24,6 +24,7 @@ from portal.readmodel.provenance import (
     Provenance,
     provenance_of,
     provenance_of_row,
+    shown,
     unit_with_provider,
     with_provenance_columns,
 )
@@ -194,8 +195,8 @@ def get_entry(session: Session, viewer: Viewer, settings: Settings, entry_id: st
     if row is None:
         raise NotFound()
     series = _series(session, viewer, settings, row) if row.kind in SERIES_KINDS and row.code else ()
-    shown = [row.public_id, *[point.entry_id for point in series if point.entry_id != row.public_id]]
-    record_read(session, viewer, "journal_entry", shown)
+    read = [row.public_id, *[point.entry_id for point in series if point.entry_id != row.public_id]]
+    record_read(session, viewer, "journal_entry", read)
     return detail(row, series)
 
 
@@ -311,13 +312,15 @@ def detail(row: JournalEntry, series: tuple[SeriesPoint, ...]) -> EntryDetail:
     )
 
 
-def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tuple[str, str]]:
+def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tuple[str, str | None]]:
     """(HSA-id, name) of the units and care providers behind the entries the viewer may see: the unit filter's
-    choices. Names only, no content; the page that shows them audits its own read."""
+    choices (None for a name that is only a stand-in). Names only, no content; the page that shows them audits its
+    own read."""
     require(viewer, Area.JOURNAL)
     shape = entry_shape(viewer)
     query = cached(settings, ("entry_units", shape), lambda: _entry_units(settings, shape))
-    return [(hsa_id, name) for hsa_id, name in session.connection().execute(query, viewer_parameters(viewer, settings))]
+    found = session.connection().execute(query, viewer_parameters(viewer, settings))
+    return [(hsa_id, shown(name)) for hsa_id, name in found]
 
 
 def _entry_units(settings: Settings, shape: EntryShape) -> Select:

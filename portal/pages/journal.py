@@ -28,7 +28,7 @@ from portal.readmodel.models import EntryKind
 
 blueprint = page_blueprint("journal", __name__, url_prefix="/journal")
 PAGE_SIZE = 20
-NO_UNITS: list[tuple[str, str]] = []
+NO_UNITS: list[tuple[str, str | None]] = []
 
 
 @blueprint.get("")
@@ -37,7 +37,7 @@ def index() -> tuple[str, int]:
     try:
         filters = _filters().check()
         page: JournalPage
-        units: list[tuple[str, str]]
+        units: list[tuple[str, str | None]]
         page, units = read(lambda tx, viewer: (
             list_entries(tx, viewer, settings(), filters, request.args.get("cursor") or None, PAGE_SIZE),
             entry_units(tx, viewer, settings()),

@@ -17,7 +17,7 @@ from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
 from portal.projection.bulk import among, insert_rows
-from portal.readmodel.models import Organisation, PatientLink, Person, stable_public_id
+from portal.readmodel.models import PLACEHOLDER_HSA_PREFIX, Organisation, PatientLink, Person, stable_public_id
 
 # Lookups read the tables, not ORM entities: nothing to autoflush, nothing to track.
 PERSONS: Table = Person.__table__  # type: ignore[assignment]
@@ -284,4 +284,4 @@ class Projection:
 
 def placeholder_hsa(key: str) -> str:
     """A stand-in HSA-id for an Organization known only by reference, until it arrives."""
-    return "~" + hashlib.sha256(key.encode()).hexdigest()[:40]
+    return PLACEHOLDER_HSA_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:40]

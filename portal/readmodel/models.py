@@ -60,6 +60,11 @@ class UnitKind:
     OTHER = "other"
 
 
+# How a stand-in HSA-id begins: an organisation known only by a reference with no HSA-id, until it arrives (or
+# for good, if it was entered in error first). It names nothing a person could look up, so it is never shown.
+PLACEHOLDER_HSA_PREFIX = "~"
+
+
 class Origin:
     """Where an organisation belongs: the region's health care or a municipality."""
 

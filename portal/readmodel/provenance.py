@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import aliased, joinedload
 
-from portal.readmodel.models import Organisation, Origin, UnitKind
+from portal.readmodel.models import PLACEHOLDER_HSA_PREFIX, Organisation, Origin, UnitKind
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,21 @@ def provenance_of(unit: Organisation | None, source_system: str) -> Provenance:
     """Of a row whose unit is loaded with its parent, the care provider (``unit_with_provider``)."""
     provider = unit.parent if unit is not None else None
     return Provenance(
-        provider=provider.name if provider else None,
-        unit=unit.name if unit else None,
-        unit_hsa_id=unit.hsa_id if unit else None,
+        provider=shown(provider.name) if provider else None,
+        unit=shown(unit.name) if unit else None,
+        unit_hsa_id=shown(unit.hsa_id) if unit else None,
         unit_kind=unit.kind if unit else None,
         origin=origin_of(unit),
         source_system=source_system,
     )
+
+
+def shown(name_or_hsa_id: str | None) -> str | None:
+    """None for a stand-in HSA-id (a placeholder's, and its name when nothing better was known): the pages then say
+    the unit is unknown, rather than show a string that names nothing."""
+    if name_or_hsa_id is not None and name_or_hsa_id.startswith(PLACEHOLDER_HSA_PREFIX):
+        return None
+    return name_or_hsa_id
 
 
 def with_provenance_columns(query: Select, model: Any) -> Select:
@@ -67,7 +75,8 @@ def provenance_of_row(row: Row) -> Provenance:
     column = row._mapping  # by key: a Row's attribute lookup costs six times as much, on every row of a list
     unit_kind = column["unit_kind"]
     return Provenance(
-        provider=column["provider_name"], unit=column["unit_name"], unit_hsa_id=column["unit_hsa_id"],
-        unit_kind=unit_kind, origin=_origin(unit_kind, column["unit_origin"] or "") if unit_kind is not None else None,
+        provider=shown(column["provider_name"]), unit=shown(column["unit_name"]),
+        unit_hsa_id=shown(column["unit_hsa_id"]), unit_kind=unit_kind,
+        origin=_origin(unit_kind, column["unit_origin"] or "") if unit_kind is not None else None,
         source_system=column["source_system"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date
 
 from fhir.resources.R4B.encounter import Encounter
@@ -219,3 +220,43 @@ def test_seal_consent_names_the_unit(run, rows):
     run(f.patient(), f.consent())
     [directive] = rows(ConsentDirective)
     assert directive.kind == "seal" and directive.unit_id is not None
+
+
+def test_a_unit_known_only_by_a_bare_reference_is_shown_as_unknown_until_it_arrives(run, rows, client, login):
+    run(f.patient(), f.encounter(serviceProvider={"reference": "Organization/later"}))
+    [person] = rows(Person)
+    login(person)
+    journal = f"/api/v1/subjects/{person.public_id}/journal"
+    where = client.get(journal).get_json()["entries"][0]["provenance"]
+    assert (where["unit"], where["unit_hsa_id"], where["provider"]) == (None, None, None)
+    page = client.get("/journal").get_data(as_text=True)
+    assert re.search(r'<span class="where">(<span class="badge[^>]*>\w+</span> )?Okänd enhet</span>', page)
+    assert '">Okänd enhet</option>' in page  # the unit filter's choice, by its stand-in only as the value sent back
+    assert page.count("~") == page.count('value="~')
+    run(f.organization("later", "SE2321000032-7001", name="Vårdcentralen Söder"))
+    where = client.get(journal).get_json()["entries"][0]["provenance"]
+    assert (where["unit"], where["unit_hsa_id"]) == ("Vårdcentralen Söder", "SE2321000032-7001")
+
+
+def test_a_unit_entered_in_error_before_it_arrived_stays_unknown(run, rows, client, login):
+    run(f.patient(), f.encounter(serviceProvider={"reference": "Organization/gone", "display": "Fel enhet"}))
+    run(f.organization("gone", "SE2321000032-7002", status="entered-in-error"))
+    [person] = rows(Person)
+    login(person)
+    where = client.get(f"/api/v1/subjects/{person.public_id}/journal").get_json()["entries"][0]["provenance"]
+    assert (where["unit"], where["unit_hsa_id"]) == (None, None)
+    assert "Fel enhet" not in client.get("/journal").get_data(as_text=True)
+
+
+def test_a_care_plan_activity_keeps_its_performers_name_when_the_organisation_is_only_a_stand_in(
+        run, rows, client, login):
+    plan = _clinical(
+        "CarePlan", status="active", intent="plan", subject={"reference": "Patient/p1"}, title="SIP",
+        activity=[{"detail": {"description": "Hemtjänst", "status": "in-progress",
+                              "performer": [{"reference": "Organization/hemtjanst", "display": "Hemtjänsten"}]}}])
+    run(f.patient(), plan, f.organization("hemtjanst", "SE2120000001-2002", status="entered-in-error"))
+    [person] = rows(Person)
+    login(person)
+    plans = f"/api/v1/subjects/{person.public_id}/care-plans"
+    plan_id = client.get(plans).get_json()["care_plans"][0]["id"]
+    assert client.get(f"{plans}/{plan_id}").get_json()["activities"][0]["responsible"] == "Hemtjänsten"
