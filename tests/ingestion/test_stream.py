@@ -3,6 +3,7 @@ and a chunk that fails to store never lets a later one commit before it."""
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
@@ -221,3 +222,34 @@ def test_a_stream_past_the_cache_limit_stores_what_one_ingest_per_chunk_does_and
     assert sum(report.quarantined for report in streamed_reports) >= 1 and len(serial_stored["person"]) > 60
     assert max(peaks) <= 30 + 12  # the limit and what one chunk adds
     assert sum(later < earlier for earlier, later in zip(peaks, peaks[1:], strict=False)) >= 10  # emptied
+
+
+def test_garbage_is_collected_less_often_while_chunks_load_and_as_before_afterwards(app):
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    def chunks() -> Iterator[Chunk]:
+        seen.append(gc.get_threshold())
+        yield from _observations()[:1]
+        raise OSError("the source went away")
+
+    with pytest.raises(IngestStopped):
+        _streamed(app, chunks())
+    assert seen[0][0] == stream.BULK_GC_THRESHOLD and seen[0][1:] == before[1:]
+    assert gc.get_threshold() == before
+
+
+def test_garbage_collection_switched_off_by_the_caller_stays_off_while_chunks_load(app):
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+
+    def chunks() -> Iterator[Chunk]:
+        seen.append(gc.get_threshold())
+        yield from _observations()[:1]
+
+    gc.set_threshold(0, *before[1:])
+    try:
+        _streamed(app, chunks())
+    finally:
+        gc.set_threshold(*before)
+    assert seen == [(0, *before[1:])]
