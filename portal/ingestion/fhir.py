@@ -115,7 +115,9 @@ def get(resource: Any, *path: str | int) -> Any:
     """Walk dicts and lists; None as soon as a step is missing or of the wrong kind."""
     value = resource
     for step in path:
-        if isinstance(step, int):
+        if value.__class__ is dict and step.__class__ is str:  # parsed JSON, read the most: checked first, cheaply
+            value = value.get(step)
+        elif isinstance(step, int):
             value = value[step] if isinstance(value, list) and len(value) > step else None
         else:
             value = value.get(step) if isinstance(value, dict) else None

@@ -1,5 +1,5 @@
-"""FHIR dates and dateTimes: partial dates take the first day, times without a zone are Swedish time, instants are
-kept in UTC, and what does not exist is refused with the reason."""
+"""Reading FHIR: dates and dateTimes (partial dates take the first day, times without a zone are Swedish time,
+instants are kept in UTC, what does not exist is refused with the reason) and walking elements."""
 
 from __future__ import annotations
 
@@ -72,3 +72,29 @@ def test_a_missing_last_updated_sorts_first_and_a_bad_one_is_refused():
         fhir.sortable_instant(20240517)
     with pytest.raises(fhir.BadDate, match="the date or time does not exist"):
         fhir.sortable_instant("2024-02-30T10:00:00Z")
+
+
+class _Element(dict):  # type: ignore[type-arg]
+    pass
+
+
+@pytest.mark.parametrize(("resource", "path", "expected"), [
+    ({"a": {"b": 1}}, ("a", "b"), 1),
+    ({"a": {"b": 1}}, ("a", "c"), None),
+    ({"a": [{"b": 1}, {"b": 2}]}, ("a", 1, "b"), 2),
+    ({"a": [{"b": 1}]}, ("a", -1, "b"), 1),
+    ({"a": [{"b": 1}]}, ("a", 1, "b"), None),
+    ({"a": {0: "int key"}}, ("a", 0), None),
+    ({"a": "text"}, ("a", "b"), None),
+    ({"a": "text"}, ("a", 0), None),
+    ({"a": [1]}, ("a", "b"), None),
+    ({"a": False}, ("a",), False),
+    ({"a": 0}, ("a",), 0),
+    (_Element(a=_Element(b=3)), ("a", "b"), 3),
+    (None, ("a",), None),
+    ([{"a": 1}], (0, "a"), 1),
+    ({"a": 1}, (), {"a": 1}),
+], ids=str)
+def test_get_walks_dicts_and_lists_and_is_none_as_soon_as_a_step_is_missing_or_of_the_wrong_kind(
+        resource, path, expected):
+    assert fhir.get(resource, *path) == expected
