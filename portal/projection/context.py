@@ -9,15 +9,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Result, Table, insert, select, text
+from sqlalchemy import Executable, Result, Table, exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from portal.db import on_postgresql
 from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import HSA_SYSTEM, PERSON_SYSTEMS
+from portal.projection import placeholders
 from portal.projection.bulk import among, insert_rows
-from portal.readmodel.models import PLACEHOLDER_HSA_PREFIX, Organisation, PatientLink, Person, stable_public_id
+from portal.readmodel.models import (
+    PLACEHOLDER_HSA_PREFIX,
+    Organisation,
+    PatientLink,
+    Person,
+    UnitNaming,
+    stable_public_id,
+)
 
 # Lookups read the tables, not ORM entities: nothing to autoflush, nothing to track.
 PERSONS: Table = Person.__table__  # type: ignore[assignment]
@@ -26,6 +34,7 @@ PERSONS: Table = Person.__table__  # type: ignore[assignment]
 PERSON_IDS = text("SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM generate_series(1, :count)")
 LINKS: Table = PatientLink.__table__  # type: ignore[assignment]
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[assignment]
+NAMINGS: Table = UnitNaming.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -119,13 +128,15 @@ class Projection:
         self.links: dict[str, int | None] = {}
         self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
+        # Placeholder id -> the display it is named by (None: its HSA-id), for every cached unit that is one.
+        self.placeholders: dict[int, str | None] = {}
         self.guardian_blocks: dict[int, set[int]] = {}  # person id -> the persons blocked as their guardian
         self.fresh = False  # the caches no longer know everything
 
     def cached(self) -> int:
         """How many lookups the caches hold."""
         return (len(self.persons) + len(self.links) + len(self.orgs) + len(self.org_keys)
-                + len(self.guardian_blocks))
+                + len(self.placeholders) + len(self.guardian_blocks))
 
     def public_id(self, natural_key: str) -> str:
         return stable_public_id(self.secret_key, natural_key)
@@ -239,13 +250,15 @@ class Projection:
         if hsa_id not in self.orgs and self.fresh:
             return None
         if hsa_id not in self.orgs:
-            row = self.lookup(
-                select(ORGANISATIONS.c.id, ORGANISATIONS.c.parent_id).where(ORGANISATIONS.c.hsa_id == hsa_id)
-            ).first()
+            named = exists().where(NAMINGS.c.unit_id == ORGANISATIONS.c.id)
+            row = self.lookup(select(ORGANISATIONS.c.id, ORGANISATIONS.c.parent_id, ORGANISATIONS.c.name, named)
+                              .where(ORGANISATIONS.c.hsa_id == hsa_id)).first()
             if row is None:
                 return None
-            org_id, parent_id = tuple(row)
+            org_id, parent_id, name, is_placeholder = tuple(row)
             self.orgs[hsa_id] = (org_id, parent_id)
+            if is_placeholder:
+                self.placeholders[org_id] = None if name == hsa_id else name
         return self.orgs[hsa_id]
 
     def org_hsa_by_key(self, key: str) -> str | None:
@@ -258,20 +271,24 @@ class Projection:
             self.org_keys[key] = hsa
         return self.org_keys[key]
 
-    def unit_for(self, reference: Any, source: str) -> tuple[int | None, int | None]:
-        """(unit id, provider id) for an HSA-id identifier or an Organization reference; placeholders if new."""
+    def unit_for(self, reference: Any, meta: Meta) -> tuple[int | None, int | None]:
+        """(unit id, provider id) for an HSA-id identifier or an Organization reference in the version ``meta``;
+        a placeholder if the unit has not arrived (see ``placeholders``)."""
         hsa = fhir.identifier_in(reference, (HSA_SYSTEM,))
         key = None
         if hsa is None:
             org_id = fhir.reference_id(reference, "Organization")
             if org_id is None:
                 return None, None
-            key = f"{source}|Organization|{org_id}"
+            key = f"{meta.source}|Organization|{org_id}"
             hsa = self.org_hsa_by_key(key) or placeholder_hsa(key)
         found = self.org(hsa)
         if found is None:
-            display = fhir.get(reference, "display")
-            found = self.create_org(hsa, display if isinstance(display, str) else hsa, key)
+            display = placeholders.display_of(reference)
+            found = self.create_org(hsa, display or hsa, key)
+            self.placeholders[found[0]] = display
+        if found[0] in self.placeholders:
+            placeholders.named(self, found[0], meta.key, placeholders.display_of(reference))
         return found
 
     def create_org(self, hsa: str, name: str, key: str | None) -> tuple[int, int | None]:

@@ -8,6 +8,7 @@ from sqlalchemy import delete, update
 
 from portal.ingestion import fhir
 from portal.ingestion.fhir import CS, HSA_SYSTEM, get
+from portal.projection import placeholders
 from portal.projection.context import Meta, Projection, placeholder_hsa
 from portal.readmodel.models import (
     Appointment,
@@ -29,7 +30,8 @@ def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) ->
         str(i["value"]) for i in resource["identifier"] if isinstance(i, dict) and i.get("system") == HSA_SYSTEM
     )
     row_id = _claim_row(p, hsa, meta.key)
-    parent_id = p.unit_for(resource["partOf"], meta.source)[0] if resource.get("partOf") else None
+    placeholders.close(p, row_id)
+    parent_id = p.unit_for(resource["partOf"], meta)[0] if resource.get("partOf") else None
     if parent_id == row_id:
         parent_id = None
     values = _values(resource, hsa)
@@ -58,6 +60,7 @@ def _claim_row(p: Projection, hsa: str, key: str) -> int:
 
 
 def _merge(p: Projection, old: int, new: int) -> None:
+    placeholders.close(p, old)
     for table in PROVENANCE_TABLES:
         p.execute(update(table).where(table.unit_id == old).values(unit_id=new))
     p.execute(update(CarePlanActivity).where(CarePlanActivity.responsible_id == old).values(responsible_id=new))
@@ -102,3 +105,4 @@ def retract_organization(p: Projection, key: str) -> None:
         name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, parent_id=None,
     ))
     p.orgs[hsa] = (p.orgs[hsa][0], None)
+    placeholders.close(p, p.orgs[hsa][0])

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from portal.ingestion.validation import is_entered_in_error
-from portal.projection import journal, organisations, persons, plans
+from portal.projection import journal, organisations, persons, placeholders, plans
 from portal.projection.context import Meta, Projection
 
 Handler = Callable[[Projection, dict[str, Any], Meta], None]
@@ -36,6 +36,8 @@ RETRACTORS: dict[str, Retractor] = {
 }
 # These update their row in place (others point at it); the rest are removed and added again.
 UPDATED_IN_PLACE = frozenset({"Patient", "Organization"})
+# Their resources name no unit: nothing of theirs names a placeholder.
+NAMES_NO_UNIT = frozenset({"Patient", "RelatedPerson"})
 # Replay order for a rebuild: what others point at comes first.
 DEPENDENCY_ORDER: tuple[tuple[str, ...], ...] = (
     ("Organization",),
@@ -56,8 +58,12 @@ def project(p: Projection, resource: dict[str, Any], meta: Meta, replaces: bool)
         return
     if replaces and kind not in UPDATED_IN_PLACE:
         retract(p, kind, meta.key)
+    elif replaces and kind not in NAMES_NO_UNIT:
+        placeholders.unname(p, meta.key)
     HANDLERS[kind](p, resource, meta)
 
 
 def retract(p: Projection, kind: str, key: str) -> None:
     RETRACTORS[kind](p, key)
+    if kind not in NAMES_NO_UNIT:
+        placeholders.unname(p, key)

@@ -151,6 +151,18 @@ class Organisation(Base):
     parent: Mapped[Organisation | None] = relationship(remote_side=[id])
 
 
+class UnitNaming(Base):
+    """One reference, by a current applied version, to a unit no Organization has filled (a placeholder), with the
+    reference's display. The rule for a placeholder's name and existence is in ``projection.placeholders``."""
+
+    __tablename__ = "unit_naming"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    source_key: Mapped[str] = mapped_column(String(300), index=True)
+    display: Mapped[str | None] = mapped_column(String(300))
+
+
 class Relationship(Base):
     """``proxy`` may act for ``subject``: a guardian for a child, or a representative."""
 
@@ -343,5 +355,5 @@ class CancelRequest(Base):
 READ_MODEL_TABLES = (
     "care_plan_activity", "care_plan_goal", "care_plan", "appointment",
     "journal_entry", "consent_directive", "relationship", "patient_link",
-    "organisation", "person",
+    "unit_naming", "organisation", "person",
 )

@@ -22,6 +22,7 @@ from tests.ingestion.readmodel_dump import dump_read_model
 
 Run = tuple[str, list[Any]]
 PNR_LATE = make(date(1975, 2, 3), 984)
+PNR_WAITS = make(date(1977, 8, 9), 985)
 
 
 def _edge_cases() -> Iterator[Run]:
@@ -93,6 +94,65 @@ def _waiting_past_a_retraction() -> Iterator[Run]:
     yield "ehr", [f.patient("late", PNR_LATE)]
 
 
+WAITS = {"reference": "Patient/waits"}
+LATER = f.meta("2", "2024-06-01T00:00:00Z")
+
+
+def _named(oid: str, display: str | None = None) -> dict:
+    return {"reference": f"Organization/{oid}", **({"display": display} if display else {})}
+
+
+def _by_hsa(display: str) -> dict:
+    return {"identifier": {"system": f.HSA, "value": "SE2321000032-9980"}, "display": display}
+
+
+def _named_while_waiting() -> Iterator[Run]:
+    """A unit named first by entries that wait for their Patient, then by others with another display."""
+    yield "ehr", [
+        f.encounter("w1", subject=WAITS, serviceProvider=_named("ahead", "Väntade först")),
+        f.encounter("w2", subject=WAITS, serviceProvider=_by_hsa("Väntade först")),
+    ]
+    yield "ehr", [
+        f.patient(), f.encounter("n1", serviceProvider=_named("ahead", "Kom sedan")),
+        f.encounter("n2", serviceProvider=_by_hsa("Kom sedan")), f.patient("waits", PNR_WAITS),
+    ]
+
+
+def _named_by_a_superseded_version() -> Iterator[Run]:
+    yield "ehr", [
+        f.patient(), f.encounter("s1", serviceProvider=_named("renamed", "Gammalt namn")),
+        f.encounter("s1", meta=LATER, serviceProvider=_named("renamed", "Nytt namn")),
+        f.encounter("s2", serviceProvider=_named("unnamed", "Bara först")),
+        f.encounter("s2", meta=LATER, serviceProvider=_named("unnamed")),
+    ]
+
+
+def _named_by_removed_entries() -> Iterator[Run]:
+    yield "ehr", [
+        f.patient(), f.encounter("d1", serviceProvider=_named("orphan", "Ensam")),
+        f.bundle("batch", deletes=("Encounter/d1",)),
+        f.encounter("d2", serviceProvider=_named("mistaken", "Felaktig")),
+        f.encounter("d2", meta=LATER, status="entered-in-error", serviceProvider=_named("mistaken", "Felaktig")),
+    ]
+
+
+def _named_by_a_consent_or_a_part_of() -> Iterator[Run]:
+    """A Consent, and an Organization's partOf, name a unit before an entry does: the rebuild replays them in
+    another order (Organizations first, Consents last)."""
+    yield "ehr", [
+        f.patient(), f.consent("c20", actor=_named("sealed", "Spärrad enhet")),
+        f.encounter("c21", serviceProvider=_named("sealed", "Annat namn")),
+        f.encounter("m1", serviceProvider=_named("mother", "Annat namn")),
+        f.organization("daughter", "SE2321000032-9981", part_of=_named("mother", "Moderns eget namn")),
+    ]
+
+
+PLACEHOLDER_CASES = {
+    "named-while-waiting": _named_while_waiting, "named-by-a-superseded-version": _named_by_a_superseded_version,
+    "named-by-removed-entries": _named_by_removed_entries,
+    "named-by-a-consent-or-a-part-of": _named_by_a_consent_or_a_part_of,
+}
+
 def _demo() -> Iterator[Run]:
     by_source: dict[str, list[Any]] = {}
     for source, resource in generate(12, 5, date(2025, 3, 15)):
@@ -107,7 +167,9 @@ def _load(app: Flask, runs: list[Run], chunk_size: int) -> list[dict[str, int]]:
 
 
 @pytest.mark.parametrize("runs", [list(_edge_cases()) + list(_units_entered_in_error()) +
-                                  list(_waiting_past_a_retraction()), list(_demo())], ids=["edge-cases", "demo"])
+                                  list(_waiting_past_a_retraction()) + [
+                                      run for case in PLACEHOLDER_CASES.values() for run in case()],
+                                  list(_demo())], ids=["edge-cases", "demo"])
 def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app, runs):
     batched = _load(app, runs, chunk_size=500)
     batched_model = dump_read_model()
@@ -120,8 +182,18 @@ def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app,
 
 
 def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
-    runs = [*_demo(), *_edge_cases(), *_units_entered_in_error(), *_waiting_past_a_retraction()]
+    runs = [*_demo(), *_edge_cases(), *_units_entered_in_error(), *_waiting_past_a_retraction(),
+            *(run for case in PLACEHOLDER_CASES.values() for run in case())]
     _load(app, runs, chunk_size=500)
+    before = dump_read_model()
+    result = CliRunner().invoke(readmodel, ["rebuild"])
+    assert result.exit_code == 0, result.output
+    assert dump_read_model() == before
+
+
+@pytest.mark.parametrize("case", PLACEHOLDER_CASES)
+def test_a_rebuild_names_and_keeps_units_that_have_not_arrived_as_ingestion_did(app, case):
+    _load(app, list(PLACEHOLDER_CASES[case]()), chunk_size=500)
     before = dump_read_model()
     result = CliRunner().invoke(readmodel, ["rebuild"])
     assert result.exit_code == 0, result.output
