@@ -17,7 +17,7 @@ CONFIDENTIALITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-Confidentiali
 EXT = "https://portal.example/fhir/StructureDefinition/"
 CS = "https://portal.example/fhir/CodeSystem/"
 SWEDEN = ZoneInfo("Europe/Stockholm")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9\-.]{1,64}\Z")  # \Z: "$" would let a trailing newline through
 
 # The element naming the patient, by resource type; Patient and Organization have none.
 PATIENT_ELEMENT: dict[str, str] = {
@@ -38,8 +38,8 @@ PATIENT_ELEMENT: dict[str, str] = {
 }
 KNOWN_TYPES = frozenset({"Patient", "Organization", "Appointment", *PATIENT_ELEMENT})
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?\Z")
 
 
 class BadDate(ValueError):
@@ -74,10 +74,8 @@ def sortable_instant(value: Any) -> str:
 @lru_cache(maxsize=4096)
 def _sortable_instant(value: str) -> str:
     moment = _parse_datetime(value)
-    if moment.year < 1000:  # strftime writes no leading zeros here
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    # strftime's text, at a third of its cost
-    return "%d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+    # Four digits of year always (strftime writes none of the leading zeros), so the text sorts and reads back.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
         moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second, moment.microsecond)
 
 
@@ -99,7 +97,7 @@ def _parse_date(value: str) -> date:
 def _parse_datetime(value: str) -> datetime:
     if "T" not in value and _DATE.match(value):
         day = _parse_date(value)
-        return datetime(day.year, day.month, day.day, tzinfo=SWEDEN).astimezone(UTC)
+        return _in_utc(datetime(day.year, day.month, day.day, tzinfo=SWEDEN))
     if not _DATETIME.match(value):
         raise BadDate("expected a dateTime")
     try:
@@ -108,7 +106,17 @@ def _parse_datetime(value: str) -> datetime:
         raise BadDate("the date or time does not exist") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SWEDEN)
-    return moment.astimezone(UTC)
+    return _in_utc(moment)
+
+
+def _in_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; BadDate unless it falls within the years 1 to 9999 both in UTC and in Swedish time, where
+    the pages show it."""
+    try:
+        moment.astimezone(SWEDEN)
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadDate("the date or time is out of range") from None
 
 
 def get(resource: Any, *path: str | int) -> Any:

@@ -13,6 +13,7 @@ from portal.ingestion import fhir
 NOT_A_DATE = "expected a date", "expected a dateTime"
 NO_SUCH_DATE = "the date does not exist", "the date does not exist"
 NO_SUCH_TIME = "the date or time does not exist", "the date or time does not exist"
+OUT_OF_RANGE = "the date or time is out of range"
 # value -> (parse_date, parse_datetime): a result, or the BadDate message
 CASES: dict[Any, tuple[Any, Any]] = {
     "2024": (date(2024, 1, 1), datetime(2023, 12, 31, 23, tzinfo=UTC)),
@@ -34,7 +35,13 @@ CASES: dict[Any, tuple[Any, Any]] = {
     "2024-05-17T25:00:00Z": NO_SUCH_TIME,
     "2024-05-17T10:30:60Z": NO_SUCH_TIME,
     "2024-05-17T10:30:00+25:00": NO_SUCH_TIME,
+    "0001-01-01": (date(1, 1, 1), OUT_OF_RANGE),  # midnight in Stockholm is the year 0 in UTC
+    "0001-01-01T00:30:00+01:00": (OUT_OF_RANGE, OUT_OF_RANGE),
+    "9999-12-31T22:59:59Z": (date(9999, 12, 31), datetime(9999, 12, 31, 22, 59, 59, tzinfo=UTC)),
+    "9999-12-31T23:00:00Z": (OUT_OF_RANGE, OUT_OF_RANGE),  # the year 10000 in Stockholm, where the pages show it
     "2024-05-17 10:30": NOT_A_DATE,
+    "2024-05-17\n": NOT_A_DATE,
+    "2024-05-17T10:30:00Z\n": NOT_A_DATE,
     "2024-05-17T10:30:00z": NOT_A_DATE,
     "yesterday": NOT_A_DATE,
     "": NOT_A_DATE,
@@ -57,13 +64,18 @@ def test_a_date_or_datetime_is_read_as_fhir_defines_it_or_refused_with_the_reaso
 
 INSTANTS = ["2024", "2024-05-17", "2024-05-17T10:30", "2024-05-17T10:30:00.5Z", "2024-12-31T23:59:59.999999-01:00",
             "2024-05-17T10:30:00.123456789+05:30", "0005-06-01T12:00:00Z", "0999-06-01", "1000-01-01T00:30:00+01:00",
-            "1000-01-01T01:30:00+01:00", "1999-12-31T23:00:00Z", "9999-12-31T23:59:59Z"]
+            "1000-01-01T01:30:00+01:00", "1999-12-31T23:00:00Z", "9999-12-31T22:59:59Z"]
 
 
 @pytest.mark.parametrize("value", INSTANTS)
-def test_last_updated_sorts_as_the_text_strftime_writes_for_its_instant_in_utc(value):
-    expected = fhir.parse_datetime(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+def test_last_updated_is_its_instant_in_utc_with_four_digits_of_year(value):
+    expected = fhir.parse_datetime(value).strftime("%Y-%m-%dT%H:%M:%S.%fZ").rjust(27, "0")
     assert fhir.sortable_instant(value) == expected
+    assert fhir.parse_datetime(fhir.sortable_instant(value)) == fhir.parse_datetime(value)  # and reads back
+
+
+def test_last_updated_texts_sort_as_their_instants():
+    assert sorted(INSTANTS, key=fhir.sortable_instant) == sorted(INSTANTS, key=fhir.parse_datetime)
 
 
 def test_a_missing_last_updated_sorts_first_and_a_bad_one_is_refused():

@@ -6,6 +6,7 @@ import pytest
 
 from portal.ingestion.models import QuarantinedInput
 from portal.ingestion.parsing import parse_document
+from portal.readmodel.models import JournalEntry
 from tests.ingestion import fhir_factories as f
 
 BAD_PNR = f.PNR_ADULT[:-1] + str((int(f.PNR_ADULT[-1]) + 1) % 10)
@@ -29,6 +30,12 @@ CASES = [
     ("invalid-date", "Patient.birthDate", f.patient(birthDate="1980-02-30")),
     ("invalid-date", "Encounter.period.start", f.encounter(period={"start": "2024-13-01T00:00:00Z"})),
     ("invalid-date", "Encounter.meta.lastUpdated", f.encounter(meta={"lastUpdated": "yesterday"})),
+    # the calendar's edges: before the year 1 in UTC, after 9999 in Swedish time, where the pages would show it
+    ("invalid-date", "Encounter.period.start", f.encounter(period={"start": "0001-01-01T00:30:00+01:00"})),
+    ("invalid-date", "Encounter.period.start", f.encounter(period={"start": "9999-12-31T23:30:00Z"})),
+    ("invalid-date", "Encounter.period.start", f.encounter(period={"start": "2024-01-05T09:00:00+01:00\n"})),
+    ("invalid-value", "Encounter.id", f.encounter("e1\n")),
+    ("invalid-value", "Encounter.meta.versionId", f.encounter(meta=f.meta("2\n"))),
     ("missing-element", "Encounter.subject", {k: v for k, v in f.encounter().items() if k != "subject"}),
     ("invalid-personnummer", "Encounter.subject.identifier.value", f.encounter(subject=f.pnr_ref(BAD_PNR))),
     ("missing-element", "Encounter.period.start", f.encounter(period={})),
@@ -71,3 +78,17 @@ def test_bundle_of_unknown_type_is_quarantined(run, rows):
 def test_delete_of_a_malformed_url_is_quarantined(run, rows):
     report = run(f.bundle("batch", deletes=("nonsense",)))
     assert report.quarantined == 1 and rows(QuarantinedInput)[0].element == "Bundle.entry[0].request.url"
+
+
+def test_a_date_at_the_calendars_edge_is_quarantined_and_the_run_goes_on(run, rows):
+    report = run(f.patient(), f.encounter("e1", period={"start": "0001-01-01"}), f.encounter("e2"))
+    assert report.counts()["quarantined"] == 1 and report.counts()["applied"] == 2
+    assert [entry.source_key.rsplit("|", 1)[-1] for entry in rows(JournalEntry)] == ["e2"]
+
+
+def test_a_version_last_updated_before_the_year_1000_is_older_than_one_from_this_century(run, rows):
+    newer = f.encounter(type=[{"text": "Nyare"}], meta=f.meta("2", "2024-06-01T10:00:00Z"))
+    older = f.encounter(type=[{"text": "Äldre"}], meta=f.meta("1", "0999-06-01T10:00:00Z"))
+    run(f.patient(), newer)
+    run(older)
+    assert [entry.title for entry in rows(JournalEntry)] == ["Nyare"]
