@@ -16,7 +16,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bench import ingestion, population, profile, report, runner
+from bench import ingestion, population, profile, report, runner, scale
 from bench.cases import CASES, spec
 from bench.common import BENCH, DATA, GENERATED_ON, portal_env, sqlite_url
 from bench.credentials import samples
@@ -34,6 +34,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--million", action="store_true",
                         help="add 1,000,000 persons, and 10,000 at 4 workers to compare with (PostgreSQL: about 70 GB "
                              "and 40 min to build; see bench/compressed-volume)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --million: rounds of every portal case at 10k and 1M side by side, alternating "
+                             "(bench/scale.py; the 1M goal's figure; 0 to skip)")
     parser.add_argument("--duration", type=float, default=12,
                         help="seconds per HTTP case (default 12, so a cached run fits in 10 minutes)")
     parser.add_argument("--base", type=int, default=1000,
@@ -92,6 +95,8 @@ def main(argv: list[str]) -> int:
                 if not row["case"].startswith("floor") and row.get("p50_ms") and (
                         slowest is None or row["p50_ms"] > slowest[0]):
                     slowest = (row["p50_ms"], (row, url, people))
+        if args.million and args.rounds and cluster:
+            results["scale"] = scale.compare(cluster, args.base, args.duration, args.rounds)
         if slowest and not args.skip_profile:
             results["profile"] = _profile(*slowest[1])
     finally:
@@ -103,6 +108,8 @@ def main(argv: list[str]) -> int:
         json.dump(results, handle, indent=1, sort_keys=True, default=str)
         handle.write("\n")
     print(report.table(results))
+    if results.get("scale"):
+        print(scale.table(results["scale"]))
     print(report.print_goals(results["goals"]))
     if results.get("profile"):
         print("profile of the slowest case:", json.dumps(results["profile"], indent=1))
