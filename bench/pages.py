@@ -43,8 +43,13 @@ def audit(url: str, cookie: str, scores: bool = True) -> dict:
             "--output=json", "--quiet", f"--extra-headers={json.dumps({'Cookie': cookie})}"]
     if not scores:
         args.append("--only-categories=performance")
-    done = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False,
-                          env={**os.environ, "CHROME_PATH": CHROMIUM})
+    for _attempt in range(2):  # "Please run Lighthouse again": its trace of a load now and then misses the start
+        done = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False,
+                              env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if done.returncode == 0 and done.stdout.strip():
+            break
+        if "run Lighthouse again" not in done.stderr:
+            break
     if done.returncode != 0 or not done.stdout.strip():
         return {"skipped": f"lighthouse failed: {done.stderr.strip()[-300:]}"}
     report = json.loads(done.stdout)
