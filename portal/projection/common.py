@@ -21,7 +21,7 @@ def provenance(p: Projection, resource: dict[str, Any], meta: Meta, person: Any,
     person_id = p.person_for(person, meta.source)
     return {
         "person_id": person_id,
-        "unit_id": p.unit_for(unit, meta)[0] if unit is not None else None,
+        "unit_id": p.unit_for(unit, meta) if unit is not None else None,
         "source_system": meta.source[:100],
         "source_key": meta.key,
         "public_id": p.public_id(meta.key),

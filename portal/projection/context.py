@@ -126,7 +126,7 @@ class Projection:
         self.released.clear()
         self.persons: dict[str, int | None] = {}
         self.links: dict[str, int | None] = {}
-        self.orgs: dict[str, tuple[int, int | None]] = {}  # hsa-id -> (id, parent id)
+        self.orgs: dict[str, int] = {}  # hsa-id -> id
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
         # Placeholder id -> the display it is named by (None: its HSA-id), for every cached unit that is one.
         self.placeholders: dict[int, str | None] = {}
@@ -246,17 +246,17 @@ class Projection:
 
     # Organisations
 
-    def org(self, hsa_id: str) -> tuple[int, int | None] | None:
+    def org(self, hsa_id: str) -> int | None:
         if hsa_id not in self.orgs and self.fresh:
             return None
         if hsa_id not in self.orgs:
             named = exists().where(NAMINGS.c.unit_id == ORGANISATIONS.c.id)
-            row = self.lookup(select(ORGANISATIONS.c.id, ORGANISATIONS.c.parent_id, ORGANISATIONS.c.name, named)
+            row = self.lookup(select(ORGANISATIONS.c.id, ORGANISATIONS.c.name, named)
                               .where(ORGANISATIONS.c.hsa_id == hsa_id)).first()
             if row is None:
                 return None
-            org_id, parent_id, name, is_placeholder = tuple(row)
-            self.orgs[hsa_id] = (org_id, parent_id)
+            org_id, name, is_placeholder = tuple(row)
+            self.orgs[hsa_id] = org_id
             if is_placeholder:
                 self.placeholders[org_id] = None if name == hsa_id else name
         return self.orgs[hsa_id]
@@ -271,32 +271,32 @@ class Projection:
             self.org_keys[key] = hsa
         return self.org_keys[key]
 
-    def unit_for(self, reference: Any, meta: Meta) -> tuple[int | None, int | None]:
-        """(unit id, provider id) for an HSA-id identifier or an Organization reference in the version ``meta``;
-        a placeholder if the unit has not arrived (see ``placeholders``)."""
+    def unit_for(self, reference: Any, meta: Meta) -> int | None:
+        """The unit an HSA-id identifier or an Organization reference in the version ``meta`` names; a placeholder
+        if the unit has not arrived (see ``placeholders``)."""
         hsa = fhir.identifier_in(reference, (HSA_SYSTEM,))
         key = None
         if hsa is None:
             org_id = fhir.reference_id(reference, "Organization")
             if org_id is None:
-                return None, None
+                return None
             key = f"{meta.source}|Organization|{org_id}"
             hsa = self.org_hsa_by_key(key) or placeholder_hsa(key)
+        display = placeholders.display_of(reference)
         found = self.org(hsa)
         if found is None:
-            display = placeholders.display_of(reference)
             found = self.create_org(hsa, display or hsa, key)
-            self.placeholders[found[0]] = display
-        if found[0] in self.placeholders:
-            placeholders.named(self, found[0], meta.key, placeholders.display_of(reference))
+            self.placeholders[found] = display
+        if found in self.placeholders:
+            placeholders.named(self, found, meta.key, display)
         return found
 
-    def create_org(self, hsa: str, name: str, key: str | None) -> tuple[int, int | None]:
+    def create_org(self, hsa: str, name: str, key: str | None) -> int:
         org_id = self.insert_now(Organisation, {"hsa_id": hsa, "name": name[:300], "source_key": key})
-        self.orgs[hsa] = (org_id, None)
+        self.orgs[hsa] = org_id
         if key:
             self.org_keys[key] = hsa
-        return self.orgs[hsa]
+        return org_id
 
 
 def placeholder_hsa(key: str) -> str:

@@ -26,20 +26,26 @@ PROVENANCE_TABLES = (JournalEntry, Appointment, CarePlan)
 
 
 def project_organization(p: Projection, resource: dict[str, Any], meta: Meta) -> None:
-    hsa = next(
-        str(i["value"]) for i in resource["identifier"] if isinstance(i, dict) and i.get("system") == HSA_SYSTEM
-    )
+    hsa = hsa_of(resource)
+    if hsa is None:  # validation refuses an Organization without one
+        raise ValueError("an Organization without an HSA-id")
     row_id = _claim_row(p, hsa, meta.key)
     placeholders.close(p, row_id)
-    parent_id = p.unit_for(resource["partOf"], meta)[0] if resource.get("partOf") else None
+    parent_id = p.unit_for(resource["partOf"], meta) if resource.get("partOf") else None
     if parent_id == row_id:
         parent_id = None
     values = _values(resource, hsa)
     p.execute(update(Organisation).where(Organisation.id == row_id).values(
         parent_id=parent_id, source_key=meta.key, **values
     ), keeps_lookups=True)  # the caches follow below
-    p.orgs[hsa] = (row_id, parent_id)
+    p.orgs[hsa] = row_id
     p.org_keys[meta.key] = hsa
+
+
+def hsa_of(resource: dict[str, Any]) -> str | None:
+    """An Organization's HSA-id: the value of its identifier in the HSA system."""
+    return next((str(i["value"]) for i in fhir.as_list(resource.get("identifier"))
+                 if isinstance(i, dict) and i.get("system") == HSA_SYSTEM and i.get("value")), None)
 
 
 def _claim_row(p: Projection, hsa: str, key: str) -> int:
@@ -48,15 +54,15 @@ def _claim_row(p: Projection, hsa: str, key: str) -> int:
     by_key_hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
     by_key = p.org(by_key_hsa) if by_key_hsa != hsa else None
     if by_key is None:
-        return by_hsa[0] if by_hsa else p.create_org(hsa, hsa, None)[0]
+        return by_hsa if by_hsa is not None else p.create_org(hsa, hsa, None)
     if by_hsa is None:
-        p.execute(update(Organisation).where(Organisation.id == by_key[0]).values(hsa_id=hsa))
+        p.execute(update(Organisation).where(Organisation.id == by_key).values(hsa_id=hsa))
         p.orgs[hsa] = by_key
         p.orgs.pop(by_key_hsa, None)
-        return by_key[0]
-    _merge(p, by_key[0], by_hsa[0])
+        return by_key
+    _merge(p, by_key, by_hsa)
     p.orgs.pop(by_key_hsa, None)
-    return by_hsa[0]
+    return by_hsa
 
 
 def _merge(p: Projection, old: int, new: int) -> None:
@@ -98,11 +104,11 @@ def retract_organization(p: Projection, key: str) -> None:
     log: ``rebuild._retracted_units``.)
     """
     hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
-    if p.org(hsa) is None:
+    row_id = p.org(hsa)
+    if row_id is None:
         p.create_org(hsa, hsa, key)
         return
     p.execute(update(Organisation).where(Organisation.hsa_id == hsa).values(
         name=hsa, kind=UnitKind.OTHER, origin=Origin.REGION, address=None, phone=None, parent_id=None,
     ))
-    p.orgs[hsa] = (p.orgs[hsa][0], None)
-    placeholders.close(p, p.orgs[hsa][0])
+    placeholders.close(p, row_id)

@@ -144,7 +144,7 @@ def project_consent(p: Projection, resource: dict[str, Any], meta: Meta) -> None
     actor = get(resource, "provision", "actor", 0, "reference")
     row = {"person_id": person_id, "source_key": meta.key, "unit_id": None, "blocked_person_id": None}
     if get(resource, "scope", "coding", 0, "code") == "seal":
-        row.update(kind="seal", unit_id=p.unit_for(actor, meta)[0])
+        row.update(kind="seal", unit_id=p.unit_for(actor, meta))
         p.add(ConsentDirective, row)
         return
     blocked_id = p.person_for(actor, meta.source)

@@ -86,7 +86,7 @@ def _goals(r: Fields) -> list[Fields]:
 def _activity(p: Projection, meta: Meta, position: int, activity: Any) -> Fields:
     detail = get(activity, "detail") or {}
     performer = get(detail, "performer", 0)
-    responsible_id = p.unit_for(performer, meta)[0] if performer is not None else None
+    responsible_id = p.unit_for(performer, meta) if performer is not None else None
     return {
         "position": position,
         "description": text(detail.get("description")) or concept_text(detail.get("code")) or "",

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.ingestion import fhir
 from portal.ingestion.eventlog import Version
-from portal.ingestion.fhir import HSA_SYSTEM
 from portal.ingestion.models import EventStatus, ResourceEvent
 from portal.ingestion.validation import is_entered_in_error
 from portal.projection.context import Meta, Projection, Waiting, placeholder_hsa
+from portal.projection.organisations import hsa_of
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
 
@@ -101,13 +101,8 @@ def _last_applied_hsa(events: list[Row[Any]]) -> str | None:
             continue  # arrived late: superseded on arrival, never applied
         current = version
         if not _retracts(row):
-            hsa = _hsa_of(json.loads(row.payload))
+            hsa = hsa_of(json.loads(row.payload))
     return hsa
-
-
-def _hsa_of(resource: dict[str, Any]) -> str | None:
-    return next((str(i["value"]) for i in fhir.as_list(resource.get("identifier"))
-                 if isinstance(i, dict) and i.get("system") == HSA_SYSTEM and i.get("value")), None)
 
 
 def _one(p: Projection, row: Row[Any], report: RebuildReport) -> None:
