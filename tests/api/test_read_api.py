@@ -222,6 +222,24 @@ def test_reading_the_access_log_is_audited_but_not_listed_in_it(client, login, a
     assert len(audited) == 2
 
 
+def test_reads_that_go_alone_extend_one_whole_chain_from_its_first_row(client, login, anna):
+    """The first read records the chain's head; every later read appends after it, hashed as ``verify`` checks."""
+    from portal.audit.chain import recorded_head, verify
+
+    login(anna)
+    paths = ("journal", "appointments", "care-plans", "journal?kind=lab_result", "access-log")
+    for path in paths:
+        assert client.get(f"/api/v1/subjects/{anna.public_id}/{path}").status_code == 200
+    assert client.get("/journal").status_code == 200
+    db.session().rollback()
+    rows = db.session().scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    reads = [row for row in rows if row.action == "read"]
+    assert [row.resource for row in reads][:4] == ["journal", "appointments", "care_plans", "journal"]
+    assert len(reads) == len(paths) + 1
+    assert verify(iter(rows), recorded_head(db.session())) is None
+    assert recorded_head(db.session())[0] == rows[-1].seq == len(rows)
+
+
 def test_a_read_takes_no_write_transaction_and_is_audited(app, client, login, anna, statements):
     """On PostgreSQL no BEGIN and COMMIT around a read: its statements run with the driver in autocommit, audit row
     included. On SQLite the reads share a deferred transaction, and only the audit row takes the write lock.
