@@ -15,6 +15,8 @@ from sqlalchemy import DateTime, Dialect, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from portal.pg_cursor import DescribeLaterCursor
+
 
 class Base(DeclarativeBase):
     """Declarative base of every table."""
@@ -80,7 +82,8 @@ def _make_engine(url: str) -> Engine:
     # No pre-ping: it costs a round trip on every request. After a database restart the first use of each dead
     # connection fails once and SQLAlchemy renews the pool; pool_recycle retires connections before proxies and
     # firewalls drop them silently (docs/production.md).
-    engine = create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, hide_parameters=True)
+    engine = create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, hide_parameters=True,
+                           connect_args={"cursor_factory": DescribeLaterCursor})
     event.listen(engine, "connect", _connection_settings)
     return engine
 
