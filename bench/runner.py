@@ -20,34 +20,46 @@ def portal_app(url: str):  # type: ignore[no-untyped-def]
 
 def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: float,
         with_pages: bool, db_pid: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
-    """``db_pid``: PostgreSQL's postmaster, so each case's CPU counts its backends too (SQLite runs in the worker)."""
-    rows: list[dict[str, Any]] = []
-    found_pages: dict[str, Any] = {}
+    """``db_pid``: PostgreSQL's postmaster, so each case's CPU counts its backends too (SQLite runs in the worker).
+
+    The portal and the floor run side by side (the idle one takes no CPU), and each floor case is measured right
+    beside the portal case it is compared with (``SEQUENCE``): the machine's speed drifts over minutes, and a ratio
+    of two figures taken minutes apart carried that drift.
+    """
+    rows: dict[str, dict[str, Any]] = {}
     where = {"db": db, "persons": persons, "workers": workers}
-    with Server("portal.wsgi:app", workers, portal_env(url)) as server:
+    with Server("portal.wsgi:app", workers, portal_env(url)) as server, \
+            Server("bench.floor:app", workers, floor_env(portal_env(url), floor_db)) as floor:
         people = samples(portal_app(url), server.base + "/dev-idp")
-        for case in cases.CASES:
-            log(f"  {db} {persons:,} {workers}w {case.name}")
-            measured = measure_case(server.base, case, people, seconds, (server.process.pid, db_pid))
-            rows.append({**where, "case": case.name, **measured})
-        if with_pages:
-            found_pages = audit_pages(server.base, people[0])
-    with Server("bench.floor:app", workers, floor_env(portal_env(url), floor_db)) as floor:
-        floors = {}
-        for name, path in cases.FLOOR_CASES.items():
+        by_name = {case.name: case for case in cases.CASES}
+        for name in SEQUENCE:
             log(f"  {db} {persons:,} {workers}w {name}")
-            load = _load(floor.base, cases.spec(path, None, people), seconds, (floor.process.pid, db_pid))
-            floors[name] = load
-            rows.append({**where, "case": name, "path": path, **load})
-    for row in rows:
-        case = next((c for c in cases.CASES if c.name == row["case"]), None)
-        floor_row = floors.get(case.floor) if case else None
-        if case and floor_row and "req_per_s" in row and row["req_per_s"]:
+            if name in cases.FLOOR_CASES:
+                path = cases.FLOOR_CASES[name]
+                measured = {"path": path, **_load(floor.base, cases.spec(path, None, people), seconds,
+                                                  (floor.process.pid, db_pid))}
+            else:
+                measured = measure_case(server.base, by_name[name], people, seconds, (server.process.pid, db_pid))
+            rows[name] = {**where, "case": name, **measured}
+        found_pages = audit_pages(server.base, people[0]) if with_pages else {}
+    _compare_with_floors(rows)
+    ordered = [rows[case.name] for case in cases.CASES] + [rows[name] for name in cases.FLOOR_CASES]
+    return ordered, found_pages, people
+
+
+# Each API case next to its floor; the pages, compared with the journal's floor, after.
+SEQUENCE = ("api_journal", "floor_journal", "floor_journal_kind", "api_journal_kind", "api_appointments",
+            "floor_appointments", "page_journal", "page_start")
+
+
+def _compare_with_floors(rows: dict[str, dict[str, Any]]) -> None:
+    for case in cases.CASES:
+        row, floor_row = rows[case.name], rows[case.floor]
+        if row.get("req_per_s") and floor_row.get("req_per_s"):
             row["floor"] = case.floor
             row["x_floor"] = round(floor_row["req_per_s"] / row["req_per_s"], 2)
             if floor_row.get("cpu_ms") and row.get("cpu_ms"):
                 row["x_floor_cpu"] = round(row["cpu_ms"] / floor_row["cpu_ms"], 2)
-    return rows, found_pages, people
 
 
 def measure_case(base: str, case: cases.Case, people: list[Sample], seconds: float,
