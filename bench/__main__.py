@@ -23,6 +23,7 @@ from bench.credentials import samples
 from bench.http import Server, wrk
 from bench.pg import Cluster
 from bench.population import Target
+from bench.reference import reference_ms
 
 DEFAULT_PLAN = (("sqlite", 10_000, 2), ("postgresql", 10_000, 2), ("postgresql", 100_000, 4))
 INGEST_RESOURCES = 100_000
@@ -76,6 +77,7 @@ def main(argv: list[str]) -> int:
     combos = plan(args)
     cluster = Cluster().start() if any(db == "postgresql" for db, _, _ in combos) or not args.skip_ingestion else None
     results: dict[str, Any] = {"run": _about(args), "http": [], "pages": {}, "ingestion": {}}
+    results["run"]["reference_ms"] = {"start": reference_ms()}
     try:
         targets = sorted({Target(db, size, min(args.base, size)) for db, size, _ in combos}, key=lambda t: t.name)
         results["populations"] = population.ensure(targets, cluster)
@@ -103,10 +105,12 @@ def main(argv: list[str]) -> int:
         if cluster:
             cluster.stop()
     results["goals"] = report.goals(results)
+    results["run"]["reference_ms"]["end"] = reference_ms()
     results["run"]["seconds"] = round(time.monotonic() - started)
     with open(args.output, "w", encoding="utf-8") as handle:
         json.dump(results, handle, indent=1, sort_keys=True, default=str)
         handle.write("\n")
+    print(report.machine(results["run"]))
     print(report.table(results))
     if results.get("scale"):
         print(scale.table(results["scale"]))

@@ -103,6 +103,12 @@ def _scale_goal(http: list[dict[str, Any]], side_by_side: dict[str, Any] | None)
             "measured": f"worst {ratio:.2f}x ({worst[0]['case']}, {worst[0]['db']})"}
 
 
+def machine(run: dict[str, Any]) -> str:
+    reference = run.get("reference_ms") or {}
+    return (f"machine: the reference work (bench/reference.py) took {reference.get('start', '-')} ms at the start and "
+            f"{reference.get('end', '-')} ms at the end; more ms, a slower machine for portal and floor alike")
+
+
 def print_goals(found: list[dict[str, Any]]) -> str:
     return "\n".join(f"[{g['status']}] {g['goal']}" + (f": {g['measured']}" if g.get("measured") else "")
                      for g in found)
