@@ -55,7 +55,7 @@ def test_a_description_read_after_the_next_statement_is_refused_not_wrong(cursor
     assert [column.name for column in ours.description] == ["second", "third"]
 
 
-def test_the_portal_reads_rows_by_name_through_it(app, make):
+def test_the_portal_reads_rows_by_name_through_it(cursors, make):
     person = make.person("Anna", "Lindqvist", age=45)
     make.session.commit()
     session = db.session()
