@@ -8,6 +8,8 @@ transaction, batch, collection or searchset), or of ``parsing.Parsed`` / ``parsi
 SECRET_KEY (it makes public ids reproducible), ``origin`` labels input without its own (e.g. "demo").
 Work is committed once per chunk of ``chunk_size`` items; a chunk that fails to store is retried item by
 item and the item that still fails is quarantined, so nothing stored is lost or half-written.
+What the run looks up is cached (``caches.RunCaches``); past ``caches.CACHE_LIMIT`` lookups they
+start empty at the next chunk, so a folder of any size is ingested in bounded memory.
 The report's counts always add up: received = applied + unchanged + waiting + quarantined.
 ``stream.ingest_many`` runs many chunks with PostgreSQL storing one while the next is prepared.
 """
@@ -34,6 +36,7 @@ from portal.ingestion.bundles import (
     resource_keys,
     resources_in,
 )
+from portal.ingestion.caches import RunCaches
 from portal.ingestion.canonical import canonical_json
 from portal.ingestion.eventlog import DELETED_PREFIX, EventLog, Version
 from portal.ingestion.models import EventStatus, QuarantinedInput
@@ -59,26 +62,27 @@ def ingest(session: Session, items: Iterable[Any], source: str, *, secret_key: s
     run = SourceRun(session, source, secret_key, origin)
     iterator = iter(items)
     while chunk := list(islice(iterator, chunk_size)):
+        if run.caches.full():
+            run.caches.empty()  # every chunk before this one is committed
         run.chunk(chunk)
     return run.report
 
 
 class SourceRun:
-    """One source's ingestion. Runs of several sources (``stream.ingest_many``) share a projection, their logs
-    and the keys their events were logged waiting for."""
+    """One source's ingestion, with ``caches`` of its own or shared with other sources' runs."""
 
     def __init__(self, session: Session, source: str, secret_key: str, origin: str, *,
-                 projection: Projection | None = None, logs: dict[str, EventLog] | None = None,
-                 logged_waits: set[str] | None = None) -> None:
+                 caches: RunCaches | None = None) -> None:
         self.session = session
         self.source = source[:100]
         self.origin = origin
         self.report = IngestReport()
+        self.caches = RunCaches(Projection(session, secret_key)) if caches is None else caches
         self.log = EventLog(session, self.source)
-        self.logs = {} if logs is None else logs
-        self.logs[self.source] = self.log
-        self.logged_waits = set() if logged_waits is None else logged_waits
-        self.projection = Projection(session, secret_key) if projection is None else projection
+        self.caches.logs[self.source] = self.log
+        self.logs = self.caches.logs
+        self.logged_waits = self.caches.logged_waits
+        self.projection = self.caches.projection
         self.now = datetime.now(UTC)
         self.failure = ""
         self.flush_rows = FLUSH_ROWS

@@ -12,7 +12,7 @@ hold a transaction open meanwhile, or SQLite's one writer lock keeps the chunks 
 
 Chunk N+1 cannot see what chunk N wrote until N commits. It need not while N only added rows: the caches of the
 run (event versions, persons, links, organisations, guardian blocks, the keys events wait for) hold all of them.
-Once they hold more than ``CACHE_LIMIT`` lookups, the next chunk waits until every chunk handed off is stored and
+Once they hold more than ``caches.CACHE_LIMIT`` lookups, the next chunk waits until every chunk handed off is stored and
 they start empty: the database then holds all they did.
 Any other statement (an update, a delete, a query of the read model) first waits until every chunk handed to the
 writer has committed; a chunk whose statement changed what a cached lookup would find (an organisation's HSA-id,
@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.db import on_postgresql
+from portal.ingestion.caches import RunCaches
 from portal.ingestion.eventlog import EVENTS, EventLog
 from portal.ingestion.pipeline import SourceRun
 from portal.ingestion.report import IngestReport
@@ -48,11 +49,6 @@ STREAM_FLUSH_ROWS = 50_000
 # Chunks handed off and not yet stored, at most: a large chunk is often followed by small ones (a source with a
 # few resources), and the next large one should not wait for a session while the writer works through them.
 IN_FLIGHT = 6
-# Lookups the caches hold at most. Measured on the demo stream: 1.03 per resource (mostly a key's event versions),
-# 460 bytes each, so some 90 MB here, where a full load (hundreds of millions of resources) would need 100 GB.
-# Emptying them costs 0.1 to 0.3 s (the chunks in flight are waited for, lookups are asked again): once per
-# 200,000 resources, about 20 s of loading at 10,000/s, so 1% at most.
-CACHE_LIMIT = 200_000
 # New container objects between two young garbage collections while chunks are loaded (Python's default: 700).
 # A chunk's batched rows live until the writer stores them, so with the default they outlast two young
 # collections and count towards a full one, which walks every object of the process: a fifth of the loader's CPU.
@@ -122,16 +118,17 @@ class _Stream:
         self.origin = origin
         self.projection = Projection(self.sessions[0], secret_key)
         self.projection.settle = self._settle
-        self.logs: dict[str, EventLog] = {}
-        self.logged_waits: set[str] = set()
+        self.caches = RunCaches(self.projection)
+        self.logs: dict[str, EventLog] = self.caches.logs
         self.runs: dict[str, SourceRun] = {}
         self.writer = _Writer(threaded=on_postgresql(self.sessions[0]))
         self.stored: list[IngestReport] = []
         self.handed: list[_Chunk] = []  # handed to the writer, not known to be stored yet
 
     def chunk(self, source: str, items: list[Any]) -> None:
-        if self._cached() > CACHE_LIMIT:
-            self._empty_caches()
+        if self.caches.full():
+            self.finish()  # what the caches hold is then all stored
+            self.caches.empty()
         chunk = _Chunk(source, items, self._free_session())
         session = chunk.session
         try:
@@ -145,17 +142,6 @@ class _Stream:
         if self.projection.touched:
             self.writer.wait()
         self._check()
-
-    def _cached(self) -> int:
-        return self.projection.cached() + sum(log.cached() for log in self.logs.values()) + len(self.logged_waits)
-
-    def _empty_caches(self) -> None:
-        """Once every chunk handed off is stored, what the caches hold is in the database: lookups find it there."""
-        self.finish()
-        for log in self.logs.values():
-            log.forget()
-        self.projection.reset()
-        self.logged_waits.clear()
 
     def _free_session(self) -> Session:
         """A session no chunk being stored holds; waits for the oldest when there are IN_FLIGHT of them."""
@@ -179,8 +165,7 @@ class _Stream:
 
     def _run(self, source: str) -> SourceRun:
         if source[:100] not in self.runs:
-            run = SourceRun(self.sessions[0], source, self.secret_key, self.origin, projection=self.projection,
-                       logs=self.logs, logged_waits=self.logged_waits)
+            run = SourceRun(self.sessions[0], source, self.secret_key, self.origin, caches=self.caches)
             run.flush_rows = STREAM_FLUSH_ROWS
             run.log.settle = self._settle
             self.runs[source[:100]] = run

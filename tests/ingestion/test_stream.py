@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from portal import db
 from portal.demo.generator import generate_households
 from portal.demo.output import batched, bundles
 from portal.identity.personnummer import make
-from portal.ingestion import stream
+from portal.ingestion import caches, stream
 from portal.ingestion.models import QuarantinedInput, ResourceEvent
 from portal.ingestion.pipeline import ingest
 from portal.ingestion.report import IngestReport
@@ -124,32 +124,6 @@ def test_streamed_chunks_store_and_report_exactly_what_one_ingest_per_chunk_does
     assert serial_stored["journal_entry"] and serial_stored["person"] and serial_stored["events"]
 
 
-@pytest.fixture
-def refuse(app: Flask) -> Iterator[Callable[[str, str, str], None]]:
-    """Makes the database itself refuse an insert into ``table`` whose ``column`` is ``value``."""
-    made: list[str] = []
-    postgresql = db.engine().dialect.name == "postgresql"
-
-    def _refuse(table: str, column: str, value: str) -> None:
-        name = f"refuse_{table}"
-        with db.engine().begin() as connection:
-            if postgresql:
-                connection.execute(text(
-                    "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-                    "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"))
-                connection.execute(text(f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW "
-                                        f"WHEN (NEW.{column} = '{value}') EXECUTE FUNCTION refuse()"))
-            else:
-                connection.execute(text(f"CREATE TRIGGER {name} BEFORE INSERT ON {table} "
-                                        f"WHEN NEW.{column} = '{value}' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
-        made.append(f"{name} ON {table}" if postgresql else name)
-
-    yield _refuse
-    with db.engine().begin() as connection:
-        for trigger in made:
-            connection.execute(text(f"DROP TRIGGER {trigger}"))
-
-
 def _observations() -> list[Chunk]:
     return [("ehr", [f.patient(), f.observation("o1")]),
             ("ehr", [f.observation("o2"), f.observation("boom"), f.observation("o3")]),
@@ -203,14 +177,14 @@ def test_an_error_before_chunk_n_is_prepared_leaves_every_chunk_before_it_stored
 
 def test_a_stream_past_the_cache_limit_stores_what_one_ingest_per_chunk_does_and_its_caches_stay_bounded(
         app, slow_writer, refuse, monkeypatch):
-    monkeypatch.setattr(stream, "CACHE_LIMIT", 30)
+    monkeypatch.setattr(caches, "CACHE_LIMIT", 30)
     peaks: list[int] = []
     prepare = stream._Stream._prepare
 
     def measured(self: Any, chunk: Any) -> None:
         prepare(self, chunk)
         p = self.projection
-        peaks.append(sum(len(log.known) for log in self.logs.values()) + len(self.logged_waits) + len(p.persons)
+        peaks.append(sum(len(log.known) for log in self.logs.values()) + len(self.caches.logged_waits) + len(p.persons)
                      + len(p.links) + len(p.orgs) + len(p.org_keys) + len(p.guardian_blocks))
 
     monkeypatch.setattr(stream._Stream, "_prepare", measured)
