@@ -64,6 +64,9 @@ class Meta:
     last_updated: datetime | None
 
 
+NO_BLOCKS: frozenset[int] = frozenset()
+
+
 def person_waiting_key(public_id: str) -> str:
     return f"person:{public_id}"
 
@@ -130,7 +133,9 @@ class Projection:
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
         # Placeholder id -> the display it is named by (None: its HSA-id), for every cached unit that is one.
         self.placeholders: dict[int, str | None] = {}
-        self.guardian_blocks: dict[int, set[int]] = {}  # person id -> the persons blocked as their guardian
+        # Person id -> the persons blocked as their guardian. Never changed in place, so persons without blocks share
+        # NO_BLOCKS (an empty set of one's own is 216 bytes); a rebuild (fresh) keeps no entry for them at all.
+        self.guardian_blocks: dict[int, frozenset[int]] = {}
         self.fresh = False  # the caches no longer know everything
 
     def cached(self) -> int:

@@ -10,7 +10,7 @@ from portal.identity import personnummer
 from portal.ingestion import fhir
 from portal.ingestion.fhir import PERSON_SYSTEMS, SENSITIVITY_SYSTEM, get
 from portal.ingestion.validation import relationship_kind
-from portal.projection.context import Meta, Projection, person_waiting_key
+from portal.projection.context import NO_BLOCKS, Meta, Projection, person_waiting_key
 from portal.readmodel.models import ConsentDirective, PatientLink, Person, Relationship
 
 SCOPES = ("journal", "appointments", "care_plans")
@@ -24,7 +24,8 @@ def project_patient(p: Projection, resource: dict[str, Any], meta: Meta) -> None
     if person_id is None:
         person_id = p.persons[number.value] = p.add_person(
             {"personnummer": number.value, "public_id": p.public_id(number.value), **values})
-        p.guardian_blocks[person_id] = set()  # no Consent can have named a person made just now
+        if not p.fresh:  # fresh: a person not cached has no blocks anyway
+            p.guardian_blocks[person_id] = NO_BLOCKS  # no Consent can have named a person made just now
     else:
         p.execute(update(Person).where(Person.id == person_id).values(**values), keeps_lookups=True)
     _link(p, meta.key, person_id)
@@ -115,16 +116,18 @@ def _is_blocked(p: Projection, subject_id: int, proxy_id: int) -> bool:
     return proxy_id in _blocked_by(p, subject_id)
 
 
-def _blocked_by(p: Projection, subject_id: int) -> set[int]:
+def _blocked_by(p: Projection, subject_id: int) -> frozenset[int]:
     """The persons blocked as ``subject_id``'s guardian, cached per run (a rebuild starts with none)."""
     if subject_id not in p.guardian_blocks:
-        p.guardian_blocks[subject_id] = set() if p.fresh else _stored_blocks(p, subject_id)
+        if p.fresh:
+            return NO_BLOCKS
+        p.guardian_blocks[subject_id] = _stored_blocks(p, subject_id)
     return p.guardian_blocks[subject_id]
 
 
-def _stored_blocks(p: Projection, subject_id: int) -> set[int]:
+def _stored_blocks(p: Projection, subject_id: int) -> frozenset[int]:
     p.sync(ConsentDirective)
-    return set(p.lookup(select(ConsentDirective.blocked_person_id).where(
+    return frozenset(p.lookup(select(ConsentDirective.blocked_person_id).where(
         ConsentDirective.person_id == subject_id, ConsentDirective.kind == "guardian_block")).scalars())
 
 
@@ -149,7 +152,7 @@ def project_consent(p: Projection, resource: dict[str, Any], meta: Meta) -> None
         return
     blocked_id = p.person_for(actor, meta.source)
     row.update(kind="guardian_block", blocked_person_id=blocked_id)
-    _blocked_by(p, person_id).add(blocked_id)
+    p.guardian_blocks[person_id] = _blocked_by(p, person_id) | {blocked_id}
     p.add(ConsentDirective, row)
     _refresh_block(p, person_id, blocked_id)
 
