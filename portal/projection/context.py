@@ -23,6 +23,7 @@ from portal.readmodel.models import (
     Organisation,
     PatientLink,
     Person,
+    UnitAlias,
     UnitNaming,
     stable_public_id,
 )
@@ -35,6 +36,7 @@ PERSON_IDS = text("SELECT nextval(pg_get_serial_sequence('person', 'id')) FROM g
 LINKS: Table = PatientLink.__table__  # type: ignore[assignment]
 ORGANISATIONS: Table = Organisation.__table__  # type: ignore[assignment]
 NAMINGS: Table = UnitNaming.__table__  # type: ignore[assignment]
+ALIASES: Table = UnitAlias.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ class Projection:
         self.links: dict[str, int | None] = {}
         self.orgs: dict[str, int] = {}  # hsa-id -> id
         self.org_keys: dict[str, str] = {}  # source key -> hsa-id
+        self.aliases: dict[str, int | None] = {}  # an HSA-id a unit's Organization had earlier -> the unit's id
         # Placeholder id -> the display it is named by (None: its HSA-id), for every cached unit that is one.
         self.placeholders: dict[int, str | None] = {}
         # Person id -> the persons blocked as their guardian. Never changed in place, so persons without blocks share
@@ -140,7 +143,7 @@ class Projection:
 
     def cached(self) -> int:
         """How many lookups the caches hold."""
-        return (len(self.persons) + len(self.links) + len(self.orgs) + len(self.org_keys)
+        return (len(self.persons) + len(self.links) + len(self.orgs) + len(self.org_keys) + len(self.aliases)
                 + len(self.placeholders) + len(self.guardian_blocks))
 
     def public_id(self, natural_key: str) -> str:
@@ -266,6 +269,12 @@ class Projection:
                 self.placeholders[org_id] = None if name == hsa_id else name
         return self.orgs[hsa_id]
 
+    def renamed_unit(self, hsa_id: str) -> int | None:
+        """The unit whose Organization had ``hsa_id`` in an earlier applied version (none has it now)."""
+        if hsa_id not in self.aliases and not self.fresh:
+            self.aliases[hsa_id] = self.lookup(select(ALIASES.c.unit_id).where(ALIASES.c.hsa_id == hsa_id)).scalar()
+        return self.aliases.get(hsa_id)
+
     def org_hsa_by_key(self, key: str) -> str | None:
         if key not in self.org_keys and self.fresh:
             return None
@@ -277,8 +286,8 @@ class Projection:
         return self.org_keys[key]
 
     def unit_for(self, reference: Any, meta: Meta) -> int | None:
-        """The unit an HSA-id identifier or an Organization reference in the version ``meta`` names; a placeholder
-        if the unit has not arrived (see ``placeholders``)."""
+        """The unit an HSA-id identifier or an Organization reference in the version ``meta`` names: the unit with
+        that HSA-id, else the unit that had it (``UnitAlias``), else a placeholder (see ``placeholders``)."""
         hsa = fhir.identifier_in(reference, (HSA_SYSTEM,))
         key = None
         if hsa is None:
@@ -288,7 +297,7 @@ class Projection:
             key = f"{meta.source}|Organization|{org_id}"
             hsa = self.org_hsa_by_key(key) or placeholder_hsa(key)
         display = placeholders.display_of(reference)
-        found = self.org(hsa)
+        found = self.aliases.get(hsa) or self.org(hsa) or self.renamed_unit(hsa)
         if found is None:
             found = self.create_org(hsa, display or hsa, key)
             self.placeholders[found] = display

@@ -11,6 +11,7 @@ from portal.ingestion.fhir import CS, HSA_SYSTEM, get
 from portal.projection import placeholders
 from portal.projection.context import Meta, Projection, placeholder_hsa
 from portal.readmodel.models import (
+    PLACEHOLDER_HSA_PREFIX,
     Appointment,
     CarePlan,
     CarePlanActivity,
@@ -18,6 +19,7 @@ from portal.readmodel.models import (
     JournalEntry,
     Organisation,
     Origin,
+    UnitAlias,
     UnitKind,
 )
 
@@ -53,16 +55,36 @@ def _claim_row(p: Projection, hsa: str, key: str) -> int:
     by_hsa = p.org(hsa)
     by_key_hsa = p.org_hsa_by_key(key) or placeholder_hsa(key)
     by_key = p.org(by_key_hsa) if by_key_hsa != hsa else None
+    if by_hsa is None:
+        _forget_alias(p, hsa)
     if by_key is None:
         return by_hsa if by_hsa is not None else p.create_org(hsa, hsa, None)
     if by_hsa is None:
         p.execute(update(Organisation).where(Organisation.id == by_key).values(hsa_id=hsa))
         p.orgs[hsa] = by_key
-        p.orgs.pop(by_key_hsa, None)
-        return by_key
-    _merge(p, by_key, by_hsa)
+        by_hsa = by_key
+    else:
+        _merge(p, by_key, by_hsa)
     p.orgs.pop(by_key_hsa, None)
+    keep_alias(p, by_key_hsa, by_hsa)
     return by_hsa
+
+
+def keep_alias(p: Projection, earlier_hsa: str, unit_id: int) -> None:
+    """The unit's Organization had ``earlier_hsa`` in a version applied before: entries naming it show the unit.
+    (A placeholder's stand-in HSA-id is no HSA-id anything names.)"""
+    if earlier_hsa.startswith(PLACEHOLDER_HSA_PREFIX):
+        return
+    _forget_alias(p, earlier_hsa)
+    p.add(UnitAlias, {"hsa_id": earlier_hsa, "unit_id": unit_id})
+    p.aliases[earlier_hsa] = unit_id
+
+
+def _forget_alias(p: Projection, hsa: str) -> None:
+    """An Organization has ``hsa`` now: it names that Organization's unit, no longer the one that had it."""
+    if p.renamed_unit(hsa) is not None:
+        p.execute(delete(UnitAlias).where(UnitAlias.hsa_id == hsa), keeps_lookups=True)
+        p.aliases[hsa] = None
 
 
 def _merge(p: Projection, old: int, new: int) -> None:
@@ -71,6 +93,8 @@ def _merge(p: Projection, old: int, new: int) -> None:
         p.execute(update(table).where(table.unit_id == old).values(unit_id=new))
     p.execute(update(CarePlanActivity).where(CarePlanActivity.responsible_id == old).values(responsible_id=new))
     p.execute(update(ConsentDirective).where(ConsentDirective.unit_id == old).values(unit_id=new))
+    p.execute(update(UnitAlias).where(UnitAlias.unit_id == old).values(unit_id=new), keeps_lookups=True)
+    p.aliases.update({hsa: new for hsa, unit_id in p.aliases.items() if unit_id == old})
     p.execute(update(Organisation).where(Organisation.parent_id == old).values(parent_id=new))
     p.execute(delete(Organisation).where(Organisation.id == old))
 

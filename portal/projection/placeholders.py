@@ -8,6 +8,8 @@ arrived, waited or are replayed in:
 - a placeholder no such row names is not kept.
 
 An Organization that fills the row, or that is entered in error or deleted (a bare row), ends the rule for it.
+An HSA-id that an Organization had in an earlier version names that Organization's unit, never a placeholder
+(``UnitAlias``).
 """
 
 from __future__ import annotations

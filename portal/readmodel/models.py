@@ -163,6 +163,18 @@ class UnitNaming(Base):
     display: Mapped[str | None] = mapped_column(String(300))
 
 
+class UnitAlias(Base):
+    """An HSA-id that an earlier applied version of a unit's Organization had: entries that name it show the unit.
+
+    Kept only while no current Organization has that HSA-id (``projection.organisations``)."""
+
+    __tablename__ = "unit_alias"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hsa_id: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+
+
 class Relationship(Base):
     """``proxy`` may act for ``subject``: a guardian for a child, or a representative."""
 
@@ -355,5 +367,5 @@ class CancelRequest(Base):
 READ_MODEL_TABLES = (
     "care_plan_activity", "care_plan_goal", "care_plan", "appointment",
     "journal_entry", "consent_directive", "relationship", "patient_link",
-    "unit_naming", "organisation", "person",
+    "unit_naming", "unit_alias", "organisation", "person",
 )

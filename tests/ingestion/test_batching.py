@@ -153,6 +153,56 @@ PLACEHOLDER_CASES = {
     "named-by-a-consent-or-a-part-of": _named_by_a_consent_or_a_part_of,
 }
 
+def _hsa(value: str, display: str | None = None) -> dict:
+    return {"identifier": {"system": f.HSA, "value": value}, **({"display": display} if display else {})}
+
+
+def _renamed_before_and_after_entries() -> Iterator[Run]:
+    """An Organization whose newer version has another HSA-id, with entries naming the old one before and after."""
+    old = _hsa("SE2321000032-9970", "Gamla namnet")
+    yield "ehr", [
+        f.patient(), f.encounter("r1", serviceProvider=old), f.organization("moved", "SE2321000032-9970"),
+        f.encounter("r2", serviceProvider=old), f.encounter("r3", subject=WAITS, serviceProvider=old),
+        f.encounter("r4", subject=WAITS, serviceProvider=_hsa("SE2321000032-9971")),
+    ]
+    yield "ehr", [
+        f.organization("moved", "SE2321000032-9971", meta=LATER, name="Flyttade enheten"),
+        f.encounter("r5", serviceProvider=old), f.encounter("r6", serviceProvider=_named("moved")),
+        f.patient("waits", PNR_WAITS),
+    ]
+
+
+def _renamed_onto_a_placeholder_and_back() -> Iterator[Run]:
+    """Renamed to an HSA-id entries named before it arrived (one unit), and renamed back to an earlier HSA-id."""
+    yield "ehr", [
+        f.patient(), f.encounter("b1", serviceProvider=_hsa("SE2321000032-9961", "Ny enhet")),
+        f.organization("merged", "SE2321000032-9960"), f.encounter("b2", serviceProvider=_hsa("SE2321000032-9960")),
+        f.organization("merged", "SE2321000032-9961", meta=LATER),
+        f.organization("back", "SE2321000032-9962"), f.encounter("b3", serviceProvider=_hsa("SE2321000032-9962")),
+        f.organization("back", "SE2321000032-9963", meta=LATER),
+        f.organization("back", "SE2321000032-9962", meta=f.meta("3", "2024-07-01T00:00:00Z")),
+        f.encounter("b4", serviceProvider=_hsa("SE2321000032-9963")),
+    ]
+
+
+def _renamed_then_entered_in_error() -> Iterator[Run]:
+    yield "ehr", [
+        f.patient(), f.organization("undone", "SE2321000032-9950"),
+        f.organization("undone", "SE2321000032-9951", meta=LATER),
+        f.organization("undone", "SE2321000032-9951", meta=f.meta("3", "2024-07-01T00:00:00Z"),
+                       status="entered-in-error"),
+        f.encounter("u1", serviceProvider=_hsa("SE2321000032-9950")),
+    ]
+
+
+RENAMED_UNIT_CASES = {
+    "renamed-before-and-after-entries": _renamed_before_and_after_entries,
+    "renamed-onto-a-placeholder-and-back": _renamed_onto_a_placeholder_and_back,
+    "renamed-then-entered-in-error": _renamed_then_entered_in_error,
+}
+CASES = {**PLACEHOLDER_CASES, **RENAMED_UNIT_CASES}
+
+
 def _demo() -> Iterator[Run]:
     by_source: dict[str, list[Any]] = {}
     for source, resource in generate(12, 5, date(2025, 3, 15)):
@@ -168,7 +218,7 @@ def _load(app: Flask, runs: list[Run], chunk_size: int) -> list[dict[str, int]]:
 
 @pytest.mark.parametrize("runs", [list(_edge_cases()) + list(_units_entered_in_error()) +
                                   list(_waiting_past_a_retraction()) + [
-                                      run for case in PLACEHOLDER_CASES.values() for run in case()],
+                                      run for case in CASES.values() for run in case()],
                                   list(_demo())], ids=["edge-cases", "demo"])
 def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app, runs):
     batched = _load(app, runs, chunk_size=500)
@@ -183,7 +233,7 @@ def test_whole_chunks_and_item_by_item_build_the_same_read_model_and_counts(app,
 
 def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
     runs = [*_demo(), *_edge_cases(), *_units_entered_in_error(), *_waiting_past_a_retraction(),
-            *(run for case in PLACEHOLDER_CASES.values() for run in case())]
+            *(run for case in CASES.values() for run in case())]
     _load(app, runs, chunk_size=500)
     before = dump_read_model()
     result = CliRunner().invoke(readmodel, ["rebuild"])
@@ -193,7 +243,16 @@ def test_rebuild_after_a_batched_load_reproduces_the_read_model(app):
 
 @pytest.mark.parametrize("case", PLACEHOLDER_CASES)
 def test_a_rebuild_names_and_keeps_units_that_have_not_arrived_as_ingestion_did(app, case):
-    _load(app, list(PLACEHOLDER_CASES[case]()), chunk_size=500)
+    _assert_rebuild_reproduces(app, list(PLACEHOLDER_CASES[case]()))
+
+
+@pytest.mark.parametrize("case", RENAMED_UNIT_CASES)
+def test_a_rebuild_keeps_entries_naming_a_units_earlier_hsa_id_on_that_unit_as_ingestion_did(app, case):
+    _assert_rebuild_reproduces(app, list(RENAMED_UNIT_CASES[case]()))
+
+
+def _assert_rebuild_reproduces(app: Flask, runs: list[Run]) -> None:
+    _load(app, runs, chunk_size=500)
     before = dump_read_model()
     result = CliRunner().invoke(readmodel, ["rebuild"])
     assert result.exit_code == 0, result.output
