@@ -165,6 +165,8 @@ class UnitNaming(Base):
 
 class UnitAlias(Base):
     """An HSA-id that an earlier applied version of a unit's Organization had: entries that name it show the unit.
+    Or the stand-in HSA-id of an Organization with the unit's HSA-id that no longer fills it (the row keeps the
+    id of the last Organization that did): entries that name that one show the unit too.
 
     Kept only while no current Organization has that HSA-id (``projection.organisations``)."""
 
@@ -173,6 +175,8 @@ class UnitAlias(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hsa_id: Mapped[str] = mapped_column(String(64), unique=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # For another Organization with the unit's HSA-id, named by its stand-in HSA-id: its id.
+    source_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Relationship(Base):

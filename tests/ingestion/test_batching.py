@@ -195,7 +195,27 @@ def _renamed_then_entered_in_error() -> Iterator[Run]:
     ]
 
 
+def _twins_with_one_hsa_id() -> Iterator[Run]:
+    """Two Organizations with one HSA-id, each entered in error in turn, named by id before and after."""
+    def by_id(oid: str) -> dict:
+        return {"reference": f"Organization/{oid}"}
+    yield "ehr", [
+        f.patient(), f.organization("t1", "SE2321000032-9940", name="Första"),
+        f.organization("t2", "SE2321000032-9940", name="Andra"), f.encounter("t1", serviceProvider=by_id("t1")),
+        f.organization("t3", "SE2321000032-9941", name="Tredje"),
+        f.organization("t4", "SE2321000032-9941", name="Fjärde"),
+    ]
+    yield "ehr", [
+        f.encounter("t2", serviceProvider=by_id("t1")),
+        f.organization("t1", "SE2321000032-9940", meta=LATER, status="entered-in-error"),
+        f.encounter("t3", serviceProvider=by_id("t1")), f.encounter("t4", serviceProvider=by_id("t2")),
+        f.organization("t4", "SE2321000032-9941", meta=LATER, status="entered-in-error"),
+        f.encounter("t5", serviceProvider=by_id("t4")),
+    ]
+
+
 RENAMED_UNIT_CASES = {
+    "twins-with-one-hsa-id": _twins_with_one_hsa_id,
     "renamed-before-and-after-entries": _renamed_before_and_after_entries,
     "renamed-onto-a-placeholder-and-back": _renamed_onto_a_placeholder_and_back,
     "renamed-then-entered-in-error": _renamed_then_entered_in_error,

@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("hsa_id", sa.String(length=64), nullable=False, unique=True),
         sa.Column("unit_id", sa.Integer(), sa.ForeignKey("organisation.id"), nullable=False),
+        sa.Column("source_key", sa.String(length=300), nullable=True),
     )
     op.create_index("ix_unit_alias_unit_id", "unit_alias", ["unit_id"])
 
