@@ -38,6 +38,10 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3,
                         help="with --million: rounds of every portal case at 10k and 1M side by side, alternating "
                              "(bench/scale.py; the 1M goal's figure; 0 to skip)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure every case of each combination this many times, backwards every other time; "
+                             "each row is the run with the median req/s, its x floor the median of the rounds' "
+                             "ratios (default 1: each case once)")
     parser.add_argument("--duration", type=float, default=12,
                         help="seconds per HTTP case (default 12, so a cached run fits in 10 minutes)")
     parser.add_argument("--base", type=int, default=1000,
@@ -90,7 +94,8 @@ def main(argv: list[str]) -> int:
             floor_db = str(target.sqlite_path()) if db == "sqlite" else cluster.dsn(target.database)  # type: ignore
             rows, pages, people = runner.run(db, size, workers, url, floor_db, args.duration,
                                              with_pages=not args.skip_pages and index == 0,
-                                             db_pid=cluster.pid() if cluster and db == "postgresql" else None)
+                                             db_pid=cluster.pid() if cluster and db == "postgresql" else None,
+                                             rounds=max(1, args.repeat))
             results["http"] += rows
             results["pages"] = results["pages"] or pages
             for row in rows:
@@ -158,7 +163,8 @@ def _about(args: argparse.Namespace) -> dict[str, Any]:
     return {"at": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
             "python": platform.python_version(), "wrk": version(["wrk", "-v"]),
             "gunicorn": version([sys.executable, "-m", "gunicorn", "--version"]), "duration_s": args.duration,
-            "connections": 16, "base_persons": args.base, "generated_on": GENERATED_ON.isoformat(),
+            "connections": 16, "repeat": args.repeat, "base_persons": args.base,
+            "generated_on": GENERATED_ON.isoformat(),
             "full": args.full, "million": args.million}
 
 

@@ -20,7 +20,7 @@ def table(results: dict[str, Any]) -> str:
         cpu_ratio = f"{row['x_floor_cpu']:.2f}" if row.get("x_floor_cpu") else "-"
         lines.append(f"{row['db']:<10} {row['persons']:>9,} {row['workers']:>2} {row['case']:<19} "
                      f"{row['req_per_s']:>8.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>4} "
-                     f"{ratio:>8} {spent:>7} {cpu_ratio:>6} {cpu:>8}  {row.get('path', '')}")
+                     f"{ratio:>8} {spent:>7} {cpu_ratio:>6} {cpu:>8}  {row.get('path', '')}{_rounds(row)}")
     for db, found in results.get("ingestion", {}).items():
         if "ingest" in found:
             ingest, rebuild = found["ingest"], found["rebuild"]
@@ -32,6 +32,12 @@ def table(results: dict[str, Any]) -> str:
     for name, page in results.get("pages", {}).items():
         lines.append(f"page {name}: {page}")
     return "\n".join(lines)
+
+
+def _rounds(row: dict[str, Any]) -> str:
+    if not row.get("rounds"):
+        return ""
+    return "  (req/s by round: " + ", ".join(f"{run['req_per_s']:.0f}" for run in row["rounds"]) + ")"
 
 
 def _input(ingest: dict[str, Any]) -> str:

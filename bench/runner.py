@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from bench import cases, pages
@@ -18,48 +19,68 @@ def portal_app(url: str):  # type: ignore[no-untyped-def]
     return create_app({"env": "development", "dev_idp": True, "secret_key": SECRET_KEY, "database_url": url})
 
 
-def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: float,
-        with_pages: bool, db_pid: int | None = None) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
+def run(db: str, persons: int, workers: int, url: str, floor_db: str, seconds: float, with_pages: bool,
+        db_pid: int | None = None, rounds: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any], list[Sample]]:
     """``db_pid``: PostgreSQL's postmaster, so each case's CPU counts its backends too (SQLite runs in the worker).
 
     The portal and the floor run side by side (the idle one takes no CPU), and each floor case is measured right
     beside the portal case it is compared with (``SEQUENCE``): the machine's speed drifts over minutes, and a ratio
-    of two figures taken minutes apart carried that drift.
+    of two figures taken minutes apart carried that drift. With ``rounds`` above 1 the sequence runs that many
+    times, backwards every other time; each row is then the run with the median req/s, and its ratio to the floor
+    the median of each round's ratio (see ``_summary``).
     """
-    rows: dict[str, dict[str, Any]] = {}
     where = {"db": db, "persons": persons, "workers": workers}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in SEQUENCE}
     with Server("portal.wsgi:app", workers, portal_env(url)) as server, \
             Server("bench.floor:app", workers, floor_env(portal_env(url), floor_db)) as floor:
         people = samples(portal_app(url), server.base + "/dev-idp")
-        by_name = {case.name: case for case in cases.CASES}
-        for name in SEQUENCE:
-            log(f"  {db} {persons:,} {workers}w {name}")
-            if name in cases.FLOOR_CASES:
-                path = cases.FLOOR_CASES[name]
-                measured = {"path": path, **_load(floor.base, cases.spec(path, None, people), seconds,
-                                                  (floor.process.pid, db_pid))}
-            else:
-                measured = measure_case(server.base, by_name[name], people, seconds, (server.process.pid, db_pid))
-            rows[name] = {**where, "case": name, **measured}
+        for round_ in range(rounds):
+            for name in SEQUENCE if round_ % 2 == 0 else tuple(reversed(SEQUENCE)):
+                log(f"  {db} {persons:,} {workers}w {name}" + (f" round {round_ + 1}/{rounds}" if rounds > 1 else ""))
+                runs[name].append(_measure(name, server, floor, people, seconds, db_pid))
         found_pages = audit_pages(server.base, people[0]) if with_pages else {}
-    _compare_with_floors(rows)
+    rows = {name: {**where, "case": name, **_summary(measured)} for name, measured in runs.items()}
+    _compare_with_floors(rows, runs)
     ordered = [rows[case.name] for case in cases.CASES] + [rows[name] for name in cases.FLOOR_CASES]
     return ordered, found_pages, people
 
 
-# Each API case next to its floor; the pages, compared with the journal's floor, after.
+# Each API case next to its floor; the pages, compared with the journal's floor, after. Backwards, the pairs stay.
 SEQUENCE = ("api_journal", "floor_journal", "floor_journal_kind", "api_journal_kind", "api_appointments",
             "floor_appointments", "page_journal", "page_start")
+ROUND_FIGURES = ("req_per_s", "p50_ms", "p99_ms", "errors", "cpu_ms")
 
 
-def _compare_with_floors(rows: dict[str, dict[str, Any]]) -> None:
+def _measure(name: str, server: Server, floor: Server, people: list[Sample], seconds: float,
+             db_pid: int | None) -> dict[str, Any]:
+    if name in cases.FLOOR_CASES:
+        path = cases.FLOOR_CASES[name]
+        return {"path": path, **_load(floor.base, cases.spec(path, None, people), seconds, (floor.process.pid, db_pid))}
+    case = next(case for case in cases.CASES if case.name == name)
+    return measure_case(server.base, case, people, seconds, (server.process.pid, db_pid))
+
+
+def _summary(measured: list[dict[str, Any]]) -> dict[str, Any]:
+    """One run as it is; of several, the one with the median req/s (the lower of the middle two), and each
+    round's figures under ``rounds``. Errors are summed over all of them: every one counts."""
+    if len(measured) == 1 or any("req_per_s" not in run for run in measured):
+        return measured[0]
+    chosen = sorted(measured, key=lambda run: run["req_per_s"])[(len(measured) - 1) // 2]
+    return {**chosen, "errors": sum(run["errors"] for run in measured),
+            "rounds": [{key: run.get(key) for key in ROUND_FIGURES} for run in measured]}
+
+
+def _compare_with_floors(rows: dict[str, dict[str, Any]], runs: dict[str, list[dict[str, Any]]]) -> None:
     for case in cases.CASES:
-        row, floor_row = rows[case.name], rows[case.floor]
-        if row.get("req_per_s") and floor_row.get("req_per_s"):
+        row = rows[case.name]
+        pairs = list(zip(runs[case.name], runs[case.floor], strict=True))
+        if all(run.get("req_per_s") and floor_run.get("req_per_s") for run, floor_run in pairs):
             row["floor"] = case.floor
-            row["x_floor"] = round(floor_row["req_per_s"] / row["req_per_s"], 2)
-            if floor_row.get("cpu_ms") and row.get("cpu_ms"):
-                row["x_floor_cpu"] = round(row["cpu_ms"] / floor_row["cpu_ms"], 2)
+            row["x_floor"] = round(statistics.median(floor_run["req_per_s"] / run["req_per_s"]
+                                                     for run, floor_run in pairs), 2)
+            if all(run.get("cpu_ms") and floor_run.get("cpu_ms") for run, floor_run in pairs):
+                row["x_floor_cpu"] = round(statistics.median(run["cpu_ms"] / floor_run["cpu_ms"]
+                                                             for run, floor_run in pairs), 2)
 
 
 def measure_case(base: str, case: cases.Case, people: list[Sample], seconds: float,
