@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, bindparam, cast, func, insert, literal, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from portal.audit.models import AuditEvent, AuditHead
 from portal.db import WHOLE_ALONE, engine, on_postgresql, reads_alone
@@ -71,17 +72,11 @@ def append(session: Session, **fields: Any) -> None:
     if reads_alone(session):
         _append_in_own_transaction(session, values)
         return
-    lock_chain(session)
-    head = session.get(AuditHead, 1, populate_existing=True)
-    seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(session)
-    values["seq"] = seq
-    event = AuditEvent(**values, prev_hash=prev, row_hash=row_hash(prev, canonical(values)))
-    session.add(event)
-    if head is None:
-        session.add(AuditHead(id=1, seq=seq, row_hash=event.row_hash))
-    else:
-        head.seq, head.row_hash = seq, event.row_hash
-    session.flush()
+    session.flush()  # the caller's own rows first, in the order it made them
+    _append_rows(session.connection(), values)
+    loaded = session.identity_map.get(identity_key(AuditHead, 1))
+    if loaded is not None:  # the head as the caller loaded it is behind now
+        session.expire(loaded, ["seq", "row_hash"])
 
 
 def _append_in_own_transaction(session: Session, values: dict[str, Any]) -> None:
@@ -89,18 +84,22 @@ def _append_in_own_transaction(session: Session, values: dict[str, Any]) -> None
     # statements under the chain's lock (on SQLite always, on PostgreSQL while no head is recorded): it gets a
     # transaction of its own, committed before the caller goes on. The caller's reads end first: on SQLite an open
     # read keeps every later commit from checkpointing the WAL past it, which cost a fifth more CPU per request.
-    # Core statements on a connection, not the ORM: this runs for every read on SQLite, and a unit of work for two
-    # rows cost as much as the read itself.
     session.commit()
     with engine().begin() as connection:
-        _lock_chain_end(connection)
-        head = connection.execute(_HEAD).first()
-        seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(connection)
-        values["seq"] = seq
-        new_hash = row_hash(prev, canonical(values))
-        connection.execute(insert(AuditEvent), {**values, "prev_hash": prev, "row_hash": new_hash})
-        moved = {"seq": seq, "row_hash": new_hash}
-        connection.execute(_MOVE_HEAD if head else insert(AuditHead).values(id=1), moved)
+        _append_rows(connection, values)
+
+
+def _append_rows(connection: Connection, values: dict[str, Any]) -> None:
+    """Under the chain's lock: the row after the head, and the head moved to it. Core statements, not the ORM:
+    this runs for every read on SQLite, and a unit of work for two rows cost as much as the read itself."""
+    _lock_chain_end(connection)
+    head = connection.execute(_HEAD).first()
+    seq, prev = (head.seq + 1, head.row_hash) if head else _last_row(connection)
+    values["seq"] = seq
+    new_hash = row_hash(prev, canonical(values))
+    connection.execute(insert(AuditEvent), {**values, "prev_hash": prev, "row_hash": new_hash})
+    moved = {"seq": seq, "row_hash": new_hash}
+    connection.execute(_MOVE_HEAD if head else insert(AuditHead).values(id=1), moved)
 
 
 _HEAD = select(AuditHead.seq, AuditHead.row_hash).where(AuditHead.id == 1)
@@ -154,7 +153,7 @@ def _around_seq(values: dict[str, Any]) -> tuple[str, str]:
     return before + ',"seq":', "," + after
 
 
-def _last_row(connection: Session | Connection) -> tuple[int, str]:
+def _last_row(connection: Connection) -> tuple[int, str]:
     """Where to go on when no head is recorded yet (a chain begun before the head existed, or none at all)."""
     last = connection.execute(
         select(AuditEvent.seq, AuditEvent.row_hash).order_by(AuditEvent.seq.desc()).limit(1)

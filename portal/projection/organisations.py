@@ -189,6 +189,9 @@ def _current_version(p: Projection, key: str) -> Any:
         ResourceEvent.source == source, ResourceEvent.resource_type == "Organization",
         ResourceEvent.resource_id == resource_id, ResourceEvent.status != EventStatus.SUPERSEDED,
     ).order_by(ResourceEvent.id.desc()).limit(1), keeps_lookups=True).first()
-    if event is None or event.deleted or is_entered_in_error(json.loads(event.payload)):
-        return None
-    return event
+    return None if event is None or retracts(event) else event
+
+
+def retracts(event: Any) -> bool:
+    """Whether a logged event (a row with ``deleted`` and ``payload``) takes its resource back."""
+    return bool(event.deleted) or is_entered_in_error(json.loads(event.payload))

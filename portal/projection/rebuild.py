@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 from portal.ingestion import fhir
 from portal.ingestion.eventlog import Version
 from portal.ingestion.models import EventStatus, ResourceEvent
-from portal.ingestion.validation import is_entered_in_error
 from portal.projection.context import Meta, Projection, Waiting, placeholder_hsa
-from portal.projection.organisations import hsa_of, keep_alias
+from portal.projection.organisations import hsa_of, keep_alias, retracts
 from portal.projection.projector import DEPENDENCY_ORDER, project
 from portal.readmodel.models import READ_MODEL_TABLES
 
@@ -94,7 +93,7 @@ def _retracted_units(histories: Histories) -> dict[str, str]:
     retracted = {}
     for key, events in histories.items():
         current = next((row for row in events if row.status != EventStatus.SUPERSEDED), None)
-        if current is not None and _retracts(current):
+        if current is not None and retracts(current):
             applied = _applied_hsa_ids(events)
             retracted[key] = applied[-1][1] if applied else placeholder_hsa(key)
     return retracted
@@ -114,10 +113,6 @@ def _keep_aliases(p: Projection, histories: Histories) -> None:
             keep_alias(p, earlier, unit_id)
 
 
-def _retracts(row: Row[Any]) -> bool:
-    return bool(row.deleted) or is_entered_in_error(json.loads(row.payload))
-
-
 def _applied_hsa_ids(events: list[Row[Any]]) -> list[tuple[int, str]]:
     """The event id and HSA-id of each version applied (not a retraction), in order. Replays the versions in
     arrival order as ingestion decided them (``Version.is_older_than``)."""
@@ -128,7 +123,7 @@ def _applied_hsa_ids(events: list[Row[Any]]) -> list[tuple[int, str]]:
         if current is not None and version.is_older_than(current):
             continue  # arrived late: superseded on arrival, never applied
         current = version
-        hsa = None if _retracts(row) else hsa_of(json.loads(row.payload))
+        hsa = None if retracts(row) else hsa_of(json.loads(row.payload))
         if hsa is not None:
             applied.append((row.id, hsa))
     return applied

@@ -198,17 +198,19 @@ def test_a_stream_past_the_cache_limit_stores_what_one_ingest_per_chunk_does_and
     assert sum(later < earlier for earlier, later in zip(peaks, peaks[1:], strict=False)) >= 10  # emptied
 
 
+def _noting_the_threshold(seen: list[tuple[int, ...]], then: Exception | None = None) -> Iterator[Chunk]:
+    """One chunk, noting the collector's threshold while chunks load; then ``then`` is raised, if given."""
+    seen.append(gc.get_threshold())
+    yield from _observations()[:1]
+    if then is not None:
+        raise then
+
+
 def test_garbage_is_collected_less_often_while_chunks_load_and_as_before_afterwards(app):
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
-
-    def chunks() -> Iterator[Chunk]:
-        seen.append(gc.get_threshold())
-        yield from _observations()[:1]
-        raise OSError("the source went away")
-
     with pytest.raises(IngestStopped):
-        _streamed(app, chunks())
+        _streamed(app, _noting_the_threshold(seen, OSError("the source went away")))
     assert seen[0][0] == stream.BULK_GC_THRESHOLD and seen[0][1:] == before[1:]
     assert gc.get_threshold() == before
 
@@ -216,14 +218,9 @@ def test_garbage_is_collected_less_often_while_chunks_load_and_as_before_afterwa
 def test_garbage_collection_switched_off_by_the_caller_stays_off_while_chunks_load(app):
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
-
-    def chunks() -> Iterator[Chunk]:
-        seen.append(gc.get_threshold())
-        yield from _observations()[:1]
-
     gc.set_threshold(0, *before[1:])
     try:
-        _streamed(app, chunks())
+        _streamed(app, _noting_the_threshold(seen))
     finally:
         gc.set_threshold(*before)
     assert seen == [(0, *before[1:])]
