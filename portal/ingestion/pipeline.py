@@ -273,12 +273,12 @@ class SourceRun:
         self._quarantine(first.reason, first.element, first.message, _dump(document), origin,
                          kind if isinstance(kind, str) else None, fhir.get(document, "id"), count)
         for problem in problems[1:]:
-            self.report.issues.append(Issue(problem.reason, problem.element, problem.message, origin))
+            self.report.add(Issue(problem.reason, problem.element, problem.message, origin))
 
     def _quarantine(self, reason: str, element: str, message: str, payload: str, origin: str,
                     kind: str | None = None, rid: Any = None, count: int = 1) -> None:
         self.report.quarantined += count
-        self.report.issues.append(Issue(reason, element, message, origin))
+        self.report.add(Issue(reason, element, message, origin))
         self.session.add(QuarantinedInput(
             source=self.source, received_at=self.now, origin=origin[:500], resource_type=(kind or None) and kind[:50],
             resource_id=str(rid)[:100] if isinstance(rid, str) else None, reason=reason, element=element[:300],

@@ -19,6 +19,10 @@ ISSUE_CODES = {
     "too-large": "too-long",
     "bundle-rejected": "processing",
 }
+# Issues listed one by one in a report; past this many only the count grows. A batch of a million broken resources
+# would otherwise hold a million issues in memory and answer with an OperationOutcome of hundreds of megabytes.
+# Every quarantined item is kept in ``quarantined_input`` regardless.
+MAX_LISTED_ISSUES = 1000
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,13 @@ class IngestReport:
     waiting: int = 0
     quarantined: int = 0
     issues: list[Issue] = field(default_factory=list)
+    unlisted: int = 0  # issues past MAX_LISTED_ISSUES, counted only
+
+    def add(self, issue: Issue) -> None:
+        if len(self.issues) < MAX_LISTED_ISSUES:
+            self.issues.append(issue)
+        else:
+            self.unlisted += 1
 
     @property
     def received(self) -> int:
@@ -54,6 +65,10 @@ class IngestReport:
 
     def to_operation_outcome(self) -> dict[str, Any]:
         issues = [_issue(item) for item in self.issues]
+        if self.unlisted:
+            issues.append({"severity": "information", "code": "informational", "diagnostics": (
+                f"{self.unlisted} more issues are not listed here; every quarantined input is kept in the "
+                "quarantine with its reason")})
         issues.append({"severity": "information", "code": "informational", "diagnostics": self.summary()})
         return {"resourceType": "OperationOutcome", "issue": issues}
 

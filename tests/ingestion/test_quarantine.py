@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from portal.ingestion import report as report_module
 from portal.ingestion.models import QuarantinedInput
 from portal.ingestion.parsing import parse_document
 from portal.readmodel.models import JournalEntry
@@ -92,3 +93,15 @@ def test_a_version_last_updated_before_the_year_1000_is_older_than_one_from_this
     run(f.patient(), newer)
     run(older)
     assert [entry.title for entry in rows(JournalEntry)] == ["Nyare"]
+
+
+def test_a_batch_of_many_broken_resources_lists_the_first_issues_and_counts_the_rest(run, rows, monkeypatch):
+    monkeypatch.setattr(report_module, "MAX_LISTED_ISSUES", 5)
+    broken = [f.encounter(f"e{number}", period={}) for number in range(8)]
+    report = run(f.bundle("batch", f.patient(), *broken))
+    assert report.counts()["quarantined"] == 8 and report.counts()["applied"] == 1
+    assert len(rows(QuarantinedInput)) == 8  # every one kept, listed or not
+    issues = report.to_operation_outcome()["issue"]
+    assert [issue["severity"] for issue in issues] == ["error"] * 5 + ["information"] * 2
+    assert issues[5]["diagnostics"].startswith("3 more issues are not listed here")
+    assert "quarantined=8" in issues[6]["diagnostics"]
