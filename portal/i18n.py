@@ -22,6 +22,7 @@ COOKIE = "lang"
 TIMEZONE = "Europe/Stockholm"
 TRANSLATIONS = "_portal_translations"
 FORMATTING = "portal.date_formatting"
+LANGUAGE = "portal.language"
 
 
 def language() -> str:
@@ -83,6 +84,26 @@ class _RequestDomain(Domain):
         return found  # type: ignore[no-any-return]
 
 
+def _translate_templates_with(app: Flask, domain: _RequestDomain) -> None:
+    """The templates' ``_()`` straight from the request's catalogue: flask-babel's own callables first look for
+    its domain on ``g`` again, for each of the many strings of a page."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: domain.get_translations().ugettext(s),
+        ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: domain.get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def request_language() -> str:
+    """The language flask-babel translates this request into ("sv", "en"), worked out once per request."""
+    found = request.environ.get(LANGUAGE)
+    if found is None:
+        found = request.environ[LANGUAGE] = str(get_locale())
+    return found  # type: ignore[no-any-return]
+
+
 def _formatting() -> tuple[Locale, tzinfo]:
     """This request's locale and time zone, looked up once (flask-babel looks them up again for every date)."""
     found = request.environ.get(FORMATTING)
@@ -116,7 +137,8 @@ def _in_zone(value: datetime, zone: Any) -> datetime:
 
 def init_app(app: Flask) -> None:
     babel = Babel(app, locale_selector=language, default_locale=DEFAULT, default_timezone=TIMEZONE)
-    babel.__dict__["domain_instance"] = _RequestDomain()  # a cached_property that flask-babel reads its domain from
+    domain = babel.__dict__["domain_instance"] = _RequestDomain()  # a cached_property flask-babel reads
+    _translate_templates_with(app, domain)
     app.jinja_env.filters.update(dateformat=format_date, datetimeformat=format_datetime, timeformat=format_time)
     app.context_processor(lambda: {"lang": language(), "other_lang": other_language(),
                                    "switch_language_url": switch_language_url, "possessive": possessive})

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
         app.jinja_env.filters[name] = lambda code, table=table: label(table, code)
     app.jinja_env.filters["resource"] = resource_label
     app.jinja_env.filters["decimal"] = format_decimal
+    app.jinja_env.filters["path_segment"] = journal.path_segment
     app.context_processor(lambda: {"current": g.get("current")})
     # Decided per request; never carried over by an app context that outlives a request (tests, CLI).
     app.before_request(_forget_current)

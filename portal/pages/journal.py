@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -22,7 +23,7 @@ from portal.journal.queries import (
 )
 from portal.pages import charts
 from portal.pages.current import current, page_blueprint, read, settings
-from portal.pages.labels import KINDS
+from portal.pages.labels import KINDS, words
 from portal.pages.params import day_arg, kept_args
 from portal.readmodel.models import EntryKind
 
@@ -49,10 +50,21 @@ def index() -> tuple[str, int]:
 
 def _page(filters: JournalFilters, page: JournalPage, units: list, error: BadFilter | None) -> str:
     return render_template(
-        "journal/index.html", filters=filters, page=page, units=units, error=error, kinds=KINDS, origins=ORIGINS,
-        more_args=kept_args(), filtered=any(key != "cursor" for key in request.args),
-        continued=bool(request.args.get("cursor")), args=request.args,
+        "journal/index.html", filters=filters, page=page, units=units, error=error, kinds=words(KINDS),
+        origins=ORIGINS, more_args=kept_args(), filtered=any(key != "cursor" for key in request.args),
+        continued=bool(request.args.get("cursor")), args=request.args, entry_path=entry_path(),
     )
+
+
+def entry_path() -> str:
+    """What every entry's address starts with, for a list of entries (``entry`` is ``/<entry_id>`` under the
+    index): one ``url_for`` per page rather than one per entry; the id goes after it through ``path_segment``."""
+    return url_for("journal.index") + "/"
+
+
+def path_segment(value: str) -> str:
+    """``value`` quoted as ``url_for`` quotes a ``string`` route parameter."""
+    return quote(value, safe="!$&'()*+,/:;=@")
 
 
 def _filters() -> JournalFilters:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from portal.i18n import request_language
 from portal.readmodel.models import EntryKind
 
 KINDS = {
@@ -34,9 +35,22 @@ RESOURCES = {
 }
 
 
+_TRANSLATED: dict[tuple[str, int], dict[str, str]] = {}  # (locale, id of a table above) -> its translated words
+
+
+def words(table: dict) -> dict[str, str]:
+    """``table`` in this request's language. Translated once per language: a journal page shows a kind and an
+    origin per entry, and looking each word up again in the catalogue was a good part of its rendering."""
+    key = (request_language(), id(table))
+    found = _TRANSLATED.get(key)
+    if found is None:
+        found = _TRANSLATED[key] = {code: str(word) for code, word in table.items()}
+    return found
+
+
 def label(table: dict, code: str | None) -> str:
     """The word for ``code``, or the code itself when the table has none (a new code from a source)."""
-    return str(table.get(code, code or ""))
+    return words(table).get(code, code or "")  # type: ignore[arg-type]
 
 
 def resource_label(resource: str) -> str:

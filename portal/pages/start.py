@@ -15,6 +15,7 @@ from portal.careplans.queries import follow_ups_due
 from portal.identity.age import swedish_today
 from portal.journal.queries import JournalFilters, list_entries
 from portal.pages.current import HIDE_RECENT, page_blueprint, read, settings
+from portal.pages.journal import entry_path
 from portal.policy.viewer import Area, Mode, Viewer
 from portal.policy.visibility import hidden_counts
 
@@ -26,7 +27,7 @@ FOLLOW_UP_DAYS = 30
 def start() -> str:
     """The overview of the record being viewed; an empty portal for users with no record yet."""
     overview: dict[str, Any] = read(_overview, default={})
-    return render_template("home/start.html", **overview)
+    return render_template("home/start.html", entry_path=entry_path(), **overview)
 
 
 def _overview(tx: Session, viewer: Viewer) -> dict[str, Any]:

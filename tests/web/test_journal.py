@@ -25,6 +25,21 @@ def test_timeline_shows_region_and_municipality_with_where_each_came_from(client
     assert 'badge origin-region">Region</span> Medicinkliniken, Centralsjukhuset' in page
 
 
+def _kinds_and_origins(html: str) -> set[str]:
+    cards = set(re.findall(r'<span class="kind">([^<]+)</span>|badge origin-municipality">([^<]+)</span>', html))
+    return {word for pair in cards for word in pair if word}
+
+
+def test_kinds_and_origins_are_in_the_language_of_each_request(client, login, anna):
+    login(anna)
+    english, swedish, english_again = (client.get(f"/journal?lang={lang}").get_data(as_text=True)
+                                       for lang in ("en", "sv", "en"))
+    assert _kinds_and_origins(english) == {"Lab result", "Care contact", "Municipal intervention", "Municipality"}
+    assert _kinds_and_origins(swedish) == {"Provsvar", "Vårdkontakt", "Kommunal insats", "Kommun"}
+    assert _kinds_and_origins(english_again) == _kinds_and_origins(english)
+    assert '<input type="checkbox" name="kind" value="lab_result"> Provsvar</label>' in swedish
+
+
 def test_the_journal_page_reads_without_a_write_transaction(client, login, anna, statements):
     login(anna)
     client.get("/start")  # the chain's first row, which records its head in a transaction of its own
