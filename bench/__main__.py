@@ -35,9 +35,10 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--million", action="store_true",
                         help="add 1,000,000 persons, and 10,000 at 4 workers to compare with (PostgreSQL: about 70 GB "
                              "and 40 min to build; see bench/compressed-volume)")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="with --million: rounds of every portal case at 10k and 1M side by side, alternating "
-                             "(bench/scale.py; the 1M goal's figure; 0 to skip)")
+                             "(bench/scale.py; the 1M goal's figure; 0 to skip; with 3, the same code and data "
+                             "gave 1.19x and 1.22x in two runs and 1.08x with 5)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure every case of each combination this many times, backwards every other time; "
                              "each row is the run with the median req/s, its x floor the median of the rounds' "
