@@ -26,9 +26,17 @@ LANGUAGE = "portal.language"
 
 
 def language() -> str:
-    """The language of this request: the ``lang`` parameter, else the cookie, else Swedish."""
+    """The language of this request: the ``lang`` parameter, else the cookie, else Swedish. Worked out once per
+    request: a page asks for it once per label it translates."""
     if not has_request_context():
         return DEFAULT
+    found = request.environ.get(LANGUAGE)
+    if found is None:
+        found = request.environ[LANGUAGE] = _asked_language()
+    return found  # type: ignore[no-any-return]
+
+
+def _asked_language() -> str:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES:
         return asked
@@ -94,14 +102,6 @@ def _translate_templates_with(app: Flask, domain: _RequestDomain) -> None:
         npgettext=lambda c, s, p, n: domain.get_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-
-
-def request_language() -> str:
-    """The language flask-babel translates this request into ("sv", "en"), worked out once per request."""
-    found = request.environ.get(LANGUAGE)
-    if found is None:
-        found = request.environ[LANGUAGE] = str(get_locale())
-    return found  # type: ignore[no-any-return]
 
 
 def _formatting() -> tuple[Locale, tzinfo]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import request_language
+from portal.i18n import language
 from portal.readmodel.models import EntryKind
 
 KINDS = {
@@ -41,7 +41,7 @@ _TRANSLATED: dict[tuple[str, int], dict[str, str]] = {}  # (locale, id of a tabl
 def words(table: dict) -> dict[str, str]:
     """``table`` in this request's language. Translated once per language: a journal page shows a kind and an
     origin per entry, and looking each word up again in the catalogue was a good part of its rendering."""
-    key = (request_language(), id(table))
+    key = (language(), id(table))
     found = _TRANSLATED.get(key)
     if found is None:
         found = _TRANSLATED[key] = {code: str(word) for code, word in table.items()}

@@ -24,13 +24,18 @@ def _units_shown(client, person) -> list[tuple[str, str]]:
     return sorted(((entry["provenance"]["unit"], entry["provenance"]["unit_hsa_id"]) for entry in entries), key=str)
 
 
-def _units_shown_live_and_rebuilt(client, login, rows) -> tuple[list, list]:
+def _live_and_rebuilt(login, rows, look):  # type: ignore[no-untyped-def]
+    """What ``look(person)`` sees live, and after ``readmodel rebuild``."""
     [person] = rows(Person)
     login(person)
-    live = _units_shown(client, person)
+    live = look(person)
     result = CliRunner().invoke(readmodel, ["rebuild"])
     assert result.exit_code == 0, result.output
-    return live, _units_shown(client, person)
+    return live, look(person)
+
+
+def _units_shown_live_and_rebuilt(client, login, rows) -> tuple[list, list]:
+    return _live_and_rebuilt(login, rows, lambda person: _units_shown(client, person))
 
 
 def test_entries_naming_a_units_earlier_hsa_id_show_that_unit_by_its_current_name_and_hsa_id(
@@ -87,12 +92,7 @@ TWIN_SPLIT = (
 
 
 def _units_and_read_model_live_and_rebuilt(client, login, rows) -> tuple[tuple, tuple]:
-    [person] = rows(Person)
-    login(person)
-    live = (_units_shown(client, person), dump_read_model())
-    result = CliRunner().invoke(readmodel, ["rebuild"])
-    assert result.exit_code == 0, result.output
-    return live, (_units_shown(client, person), dump_read_model())
+    return _live_and_rebuilt(login, rows, lambda person: (_units_shown(client, person), dump_read_model()))
 
 
 @pytest.mark.xfail(reason=REUSED_HSA, strict=True)
