@@ -1,4 +1,9 @@
-"""Response headers on every answer: a nonce-based CSP, no sniffing or framing, no caching of anything personal.
+"""Response headers on every answer: a CSP, no sniffing or framing, no caching of anything personal.
+
+An HTML page gets a nonce-based CSP. Everything else (the API's JSON and problem details, a calendar file,
+static files) gets a fixed one that lets nothing load or run: such a response is never meant to be a document, so
+if a browser is led to open one as a page (a JSON body sniffed as HTML by an old browser, an SVG opened directly),
+nothing in it runs.
 
 ``csp_nonce()`` in a template gives this response's nonce, for the rare ``<script>`` or ``<style>`` element that
 must be inline: ``<script nonce="{{ csp_nonce() }}">``. Inline ``style=""`` attributes and event handlers never
@@ -18,6 +23,7 @@ from portal.auth.sessions import DatabaseSessionInterface
 HSTS = "max-age=63072000; includeSubDomains"
 CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 LOGOUT_ENDPOINTS = ("auth.logout",)
+NOT_A_DOCUMENT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 NONCE_KEY = "portal.csp_nonce"
 
 
@@ -61,7 +67,8 @@ def signed_in() -> bool:
 
 def add_headers(response: Response, form_targets: str, production: bool) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = policy(csp_nonce(), form_targets)
+    html = response.mimetype == "text/html"
+    headers["Content-Security-Policy"] = policy(csp_nonce(), form_targets) if html else NOT_A_DOCUMENT_POLICY
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
     headers["Referrer-Policy"] = "same-origin"

@@ -30,21 +30,40 @@ def anna(make):
 
 
 @pytest.mark.parametrize("path", ["/", "/healthz", "/api/v1/me", "/api/v1/openapi.json", "/no-such-page",
-                                  "/static/portal.css", "/dev-idp/jwks"])
+                                  "/api/v1/no-such-thing", "/static/portal.css", "/dev-idp/jwks"])
 def test_every_response_carries_the_protective_headers(client, path):
     response = client.get(path)
     found = directives(response)
-    assert found["default-src"] == "'self'"
     assert found["frame-ancestors"] == "'none'"
-    assert found["object-src"] == "'none'"
     assert found["base-uri"] == "'none'"
-    assert found["form-action"] == "'self'"
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert "unsafe-eval" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert "Strict-Transport-Security" not in response.headers  # tests and development run on plain http
+
+
+@pytest.mark.parametrize("path", ["/", "/no-such-page", "/dev-idp/authorize"])
+def test_a_page_may_load_its_own_resources_and_nonced_scripts_only(client, path):
+    response = client.get(path)
+    assert response.mimetype == "text/html"
+    found = directives(response)
+    assert found["default-src"] == "'self'"
+    assert found["object-src"] == "'none'"
+    assert found["form-action"] == "'self'"
+    assert re.fullmatch(r"'self' 'nonce-[A-Za-z0-9_-]{20,}'", found["script-src"])
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/no-such-thing",
+                                  "/static/portal.css", "/dev-idp/jwks"])
+def test_what_is_not_a_page_may_load_and_run_nothing_if_opened_as_one(client, path):
+    response = client.get(path)
+    assert response.mimetype != "text/html"
+    found = directives(response)
+    assert found["default-src"] == "'none'"
+    assert found["form-action"] == "'none'"
+    assert "nonce-" not in response.headers["Content-Security-Policy"]
 
 
 def test_each_response_gets_its_own_nonce_and_templates_see_it(app, client):
