@@ -153,3 +153,21 @@ def test_console_needs_the_support_role(app, agent_client, people, frozen):
 def test_get_help_shows_a_live_session_once(client, agent_client, in_session):
     page = client.get("/help").get_data(as_text=True)
     assert page.count('class="banner support-live"') == 1
+
+
+def live_notice_shown(client) -> bool:
+    return 'class="banner support-live"' in client.get("/start").get_data(as_text=True)
+
+
+def test_citizens_live_notice_shows_until_the_session_expires(client, agent_client, in_session, monkeypatch):
+    for minutes in (10, 20, 29):  # the citizen's own web session stays active meanwhile
+        monkeypatch.setattr(clock, "now", lambda minutes=minutes: NOW + timedelta(minutes=minutes))
+        assert live_notice_shown(client)
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(minutes=31))
+    assert not live_notice_shown(client)  # nobody ended it: expiry alone takes the notice away
+
+
+def test_citizens_live_notice_goes_when_the_agent_ends_the_session(client, agent_client, in_session):
+    assert live_notice_shown(client)
+    agent_client.post("/support/end", data={"csrf_token": csrf(agent_client, "/start")})
+    assert not live_notice_shown(client)
