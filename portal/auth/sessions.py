@@ -95,8 +95,13 @@ def _store() -> Iterator[Session]:
 
 
 def _load(token: str) -> WebSession | None:
-    with db.reading() as tx:  # ends the read at once, so no lock is held through the request
-        return tx.get(WebSession, hash_token(token), populate_existing=True)
+    tx = db.session()
+    row = tx.get(WebSession, hash_token(token), populate_existing=True)
+    # A request that only reads goes on in the same read transaction (``db.read_alone``: no lock, one BEGIN fewer);
+    # any other ends it at once, so the write lock its transaction took is not held through the request.
+    if not db.reads_alone(tx):
+        tx.commit()
+    return row
 
 
 class DatabaseSessionInterface(SessionInterface):
