@@ -8,9 +8,9 @@ its own before the page is sent (``db.read_alone``); a page that writes does so 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -49,6 +49,7 @@ class Current:
     viewer: Viewer | None  # None for users with no person row (staff, people with no records yet)
     choices: tuple[Choice, ...]
     hide_recent: bool | None
+    live_support: Sequence[Any] = ()  # support sessions live on the user's own account, for the citizen's notice
 
     @property
     def acting_for_other(self) -> bool:
@@ -107,7 +108,8 @@ def decide() -> Response | None:
         except NotFound:
             if session.get(ACTING_FOR):
                 return _back_to_self(tx, actor, wanted)
-    g.current = Current(actor, viewer, _choices(tx, me, now), hide_recent)
+    # The live support notice is asked here, in the request's read, not when the page renders after its audit.
+    g.current = Current(actor, viewer, _choices(tx, me, now), hide_recent, support_web.live_support(actor.person_id))
     return None
 
 

@@ -6,7 +6,9 @@ support Viewer, and every non-GET request but "End" and sign-out is refused.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -187,10 +189,13 @@ def _support_context() -> dict:
         left = max(0, int((support.expires_at - clock.now()).total_seconds() // 60))
         return {"support_banner": {"agent": support.agent_name, "organisation": support.agent_org,
                                    "subject": subject.display_name if subject else "", "minutes_left": left}}
-    page = g.get("current")  # the pages have decided who looks already; other views look the person up
-    person_id = page.actor.person_id if page else actor_from_session().person_id
-    live = service.live_for_person(db.session(), person_id, clock.now()) if person_id else []
-    return {"live_support": live}
+    page = g.get("current")  # the pages have asked already; other views look the person up
+    return {"live_support": page.live_support if page else live_support(actor_from_session().person_id)}
+
+
+def live_support(person_id: int | None) -> Sequence[Any]:
+    """The support sessions live on the citizen ``person_id``'s account now, for the notice on every page."""
+    return service.live_for_person(db.session(), person_id, clock.now()) if person_id else ()
 
 
 def init_app(app: Flask) -> None:
