@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
 from portal.i18n import format_date
 from portal.journal.queries import (
@@ -25,6 +26,7 @@ from portal.pages import charts
 from portal.pages.current import current, page_blueprint, read, settings
 from portal.pages.labels import KINDS, words
 from portal.pages.params import day_arg, kept_args
+from portal.policy.viewer import Viewer
 from portal.readmodel.models import EntryKind
 
 blueprint = page_blueprint("journal", __name__, url_prefix="/journal")
@@ -39,13 +41,18 @@ def index() -> tuple[str, int]:
         filters = _filters().check()
         page: JournalPage
         units: list[tuple[str, str | None]]
-        page, units = read(lambda tx, viewer: (
-            list_entries(tx, viewer, settings(), filters, request.args.get("cursor") or None, PAGE_SIZE),
-            entry_units(tx, viewer, settings()),
-        ), default=(JournalPage([], None), NO_UNITS))
+        page, units = read(lambda tx, viewer: _entries_and_units(tx, viewer, filters),
+                           default=(JournalPage([], None), NO_UNITS))
     except BadFilter as error:
         return _page(JournalFilters(), JournalPage([], None), [], error), 400
     return _page(filters, page, units, None), 200
+
+
+def _entries_and_units(tx: Session, viewer: Viewer, filters: JournalFilters) -> tuple[JournalPage, list]:
+    # The units first: the entries' audit row ends the request's read transaction (``audit.chain``), and on SQLite
+    # a read after it would begin another.
+    units = entry_units(tx, viewer, settings())
+    return list_entries(tx, viewer, settings(), filters, request.args.get("cursor") or None, PAGE_SIZE), units
 
 
 def _page(filters: JournalFilters, page: JournalPage, units: list, error: BadFilter | None) -> str:

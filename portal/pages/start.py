@@ -34,12 +34,15 @@ def _overview(tx: Session, viewer: Viewer) -> dict[str, Any]:
     until = swedish_today(viewer.now) + timedelta(days=FOLLOW_UP_DAYS)
     appointments = upcoming_appointments(tx, viewer, settings(), limit=3)
     plans = follow_ups_due(tx, viewer, settings(), until)
+    # Before the audit row, which ends the request's read transaction (``audit.chain``): on SQLite a read after it
+    # would begin another.
+    hidden = hidden_counts(tx, viewer, settings())
     record_read(tx, viewer, "start", [a.id for a in appointments] + [p.id for p in plans])
     # One's own newest entries wait for the 14-day choice: fresh results are not shown before it is made.
     newest = viewer.may(Area.JOURNAL) and (viewer.mode != Mode.SELF or session.get(HIDE_RECENT) is not None)
     entries = list_entries(tx, viewer, settings(), JournalFilters(), limit=5).entries if newest else []
     return {"appointments": appointments, "plans": plans, "entries": entries, "newest": newest,
-            "hidden": hidden_counts(tx, viewer, settings()), "follow_up_until": until}
+            "hidden": hidden, "follow_up_until": until}
 
 
 @blueprint.post("/start/hide-recent")

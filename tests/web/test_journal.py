@@ -53,6 +53,17 @@ def test_the_journal_page_reads_without_a_write_transaction(client, login, anna,
     assert "journal" in db.session().scalars(select(AuditEvent.resource)).all()
 
 
+def test_the_journal_pages_reads_share_one_sqlite_transaction_and_its_audit_row_another(client, login, anna,
+                                                                                         statements):
+    if db.on_postgresql(db.session()):
+        pytest.skip("PostgreSQL's reads go alone, one statement at a time, with no BEGIN")
+    login(anna)
+    client.get("/start")  # the chain's first row, which records its head in a transaction of its own
+    with statements() as seen:
+        assert client.get("/journal").status_code == 200
+    assert [sent.statement for sent in seen if sent.statement.startswith("BEGIN")] == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
 def test_show_more_pages_through_every_entry_once(client, login, anna):
     login(anna)
     seen, url = [], "/journal"
