@@ -22,7 +22,8 @@ from portal.audit.log import Action, record
 from portal.auth.actor import actor_from_session
 from portal.auth.sessions import rotate_session
 from portal.auth.users import current_user
-from portal.policy.access import NotFound, subjects_for, viewer_for
+from portal.auth.views import failure
+from portal.policy.access import NotFound, may_act_as, subjects_for, viewer_for
 from portal.policy.viewer import Actor, Area, Mode, Viewer
 from portal.readmodel.models import Person
 from portal.support import web as support_web
@@ -90,7 +91,7 @@ def settings():  # type: ignore[no-untyped-def]
     return current_app.config["SETTINGS"]
 
 
-def decide() -> Response | None:
+def decide() -> Response | tuple[str, int] | None:
     """Sign-in first; then who looks at whom, or back to one's own record if that is no longer allowed."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -99,6 +100,10 @@ def decide() -> Response | None:
         return _decide_support()
     actor = actor_from_session()
     me = tx.get(Person, actor.person_id) if actor.person_id else None
+    if me is not None and not may_act_as(me):
+        # The read model learnt of the person's death during the session: it ends here, as a new sign-in would be
+        # refused, rather than stay open on a record nobody may read through it.
+        return failure("not_allowed", 403)
     hide_recent = session.get(HIDE_RECENT)
     wanted = session.get(ACTING_FOR) or (me.public_id if me else None)
     viewer = None

@@ -9,11 +9,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from joserfc import jwt
+from sqlalchemy import select, update
 
-from portal import create_app
+from portal import create_app, db
+from portal.audit.models import AuditEvent
 from portal.config import ConfigError, Settings
 from portal.demo.personas import PERSONAS
 from portal.devidp.clients import EHR_CLIENT_ID, EHR_CLIENT_SECRET
+from portal.readmodel.models import Person
 from tests.auth.conftest import has_session, pick_persona
 
 ISSUER = "http://localhost/dev-idp"
@@ -189,3 +192,19 @@ def test_dev_provider_is_off_without_the_setting(app_config):
     app = create_app({**app_config, "dev_idp": False})
     assert "devidp" not in app.extensions
     assert app.test_client().get("/dev-idp/jwks").status_code == 404
+
+
+def test_an_open_session_ends_when_the_read_model_learns_of_the_persons_death(client, add_person):
+    anna = add_person("anna")
+    pick_persona(client, "anna")
+    assert client.get("/journal").status_code == 200
+    with db.transaction() as tx:
+        tx.execute(update(Person).where(Person.id == anna.id).values(deceased=True))
+    response = client.get("/journal")
+    assert response.status_code == 403
+    assert "Det går inte att logga in med den här identiteten." in response.get_data(as_text=True)
+    assert not has_session(client)
+    assert "/auth/login" in client.get("/start").location
+    audited = db.session().execute(select(AuditEvent.action, AuditEvent.outcome, AuditEvent.actor_id)
+                                   .order_by(AuditEvent.seq.desc()).limit(2)).all()
+    assert sorted(audited) == [("logout", "ok", anna.public_id), ("refused", "not_allowed", None)]
