@@ -147,7 +147,11 @@ def _back_to_self(tx: Session, actor: Actor, lost: str) -> Response:
 
 
 def read(work: Callable[[Session, Viewer], T], default: T | None = None) -> T:
-    """Read and audit in the request's transaction; with no viewer, ``default`` (a list page) or 404 (a detail)."""
+    """Read and audit in the request's transaction; with no viewer, ``default`` (a list page) or 404 (a detail).
+
+    ``work`` reads what the page needs before the call that appends its audit row: on SQLite that append ends the
+    request's read transaction (``audit.chain``), and a read after it would begin another.
+    """
     viewer = current().viewer
     if viewer is None:
         if default is None:

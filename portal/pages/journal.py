@@ -49,8 +49,7 @@ def index() -> tuple[str, int]:
 
 
 def _entries_and_units(tx: Session, viewer: Viewer, filters: JournalFilters) -> tuple[JournalPage, list]:
-    # The units first: the entries' audit row ends the request's read transaction (``audit.chain``), and on SQLite
-    # a read after it would begin another.
+    # The units first: listing the entries appends the page's audit row (see ``read``).
     units = entry_units(tx, viewer, settings())
     return list_entries(tx, viewer, settings(), filters, request.args.get("cursor") or None, PAGE_SIZE), units
 

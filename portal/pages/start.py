@@ -34,8 +34,7 @@ def _overview(tx: Session, viewer: Viewer) -> dict[str, Any]:
     until = swedish_today(viewer.now) + timedelta(days=FOLLOW_UP_DAYS)
     appointments = upcoming_appointments(tx, viewer, settings(), limit=3)
     plans = follow_ups_due(tx, viewer, settings(), until)
-    # Before the audit row, which ends the request's read transaction (``audit.chain``): on SQLite a read after it
-    # would begin another.
+    # Before the audit row (see ``read``).
     hidden = hidden_counts(tx, viewer, settings())
     record_read(tx, viewer, "start", [a.id for a in appointments] + [p.id for p in plans])
     # One's own newest entries wait for the 14-day choice: fresh results are not shown before it is made.
