@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -53,5 +54,10 @@ def migrate(database_url: str) -> None:
                    check=True, capture_output=True)
 
 
+_STARTED = time.monotonic()
+
+
 def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+    """A progress line, stamped with minutes:seconds since the bench started (where a cold run's time goes)."""
+    minutes, seconds = divmod(int(time.monotonic() - _STARTED), 60)
+    print(f"[bench {minutes}:{seconds:02d}] {message}", file=sys.stderr, flush=True)
