@@ -3,6 +3,14 @@
 ``.ci/with-postgres`` (which ``make bench`` wraps) makes a throwaway cluster; a 100,000-person population takes
 minutes to load, so the bench keeps its own, started for the run and stopped at its end (by pg_ctl, its own data
 directory only).
+
+Its settings serve building populations, which is most of a cold run, and change no answer a request gets:
+- no fsync and ``wal_level = minimal``: a table emptied in a transaction is then filled without WAL, and each index
+  rebuilt after a bulk copy is written once instead of twice (the 100,000-person copy: 143 s to 97 with the next);
+- text collated by bytes (``C``): the same order as the tests' ``C.UTF-8`` (.ci/with-postgres; UTF-8's byte
+  order is its code point order), but PostgreSQL then compares text itself instead of through the C library,
+  which builds the indexes on source keys and opaque ids about twice as fast. Character classes and case
+  (``ILIKE``) stay ``C.UTF-8``'s.
 """
 
 from __future__ import annotations
@@ -17,7 +25,8 @@ from bench.common import DATA, log
 
 PG_DIR = DATA / "pg"
 SETTINGS = ("-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c shared_buffers=1GB -c max_connections=100 -c maintenance_work_mem=512MB -c max_wal_size=4GB")
+            "-c shared_buffers=1GB -c max_connections=100 -c maintenance_work_mem=512MB -c max_wal_size=4GB "
+            "-c wal_level=minimal -c max_wal_senders=0")
 
 
 def _pgbin() -> Path:
@@ -48,8 +57,8 @@ class Cluster:
             PG_DIR.mkdir(parents=True)
             if os.geteuid() == 0:
                 shutil.chown(PG_DIR, "postgres", "postgres")
-            subprocess.run([*_as_owner(), str(_pgbin() / "initdb"), "-D", str(data), "-U", "postgres",
-                            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+            subprocess.run([*_as_owner(), str(_pgbin() / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                            "-E", "UTF8", "--locale=C.UTF-8", "--lc-collate=C"], check=True, capture_output=True)
         self._stop_stale(data)
         self.port = _free_port()
         subprocess.run([*_as_owner(), str(_pgbin() / "pg_ctl"), "-D", str(data), "-l", str(PG_DIR / "server.log"),

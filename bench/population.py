@@ -13,7 +13,9 @@ import argparse
 import json
 import shutil
 import subprocess
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from bench.ingestion import _peak_mib
 from bench.pg import Cluster
 
 MARKERS = DATA / "populations.json"
+_MARKING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,10 @@ def _markers() -> dict[str, dict]:
 
 
 def _mark(target: Target, info: dict) -> None:
-    markers = _markers()
-    markers[target.name] = info
-    MARKERS.write_text(json.dumps(markers, indent=2, sort_keys=True))
+    with _MARKING:  # the databases' replications finish side by side
+        markers = _markers()
+        markers[target.name] = info
+        MARKERS.write_text(json.dumps(markers, indent=2, sort_keys=True))
 
 
 def cached(target: Target, cluster: Cluster | None) -> dict | None:
@@ -72,7 +76,8 @@ def cached(target: Target, cluster: Cluster | None) -> dict | None:
 
 
 def ensure(targets: list[Target], cluster: Cluster | None) -> dict[str, dict]:
-    """Every target loaded (base ones in parallel, one process per database), then the replicated ones."""
+    """Every target loaded (base ones in parallel, one process per database), then the replicated ones (each
+    database's in turn, the databases side by side: SQLite's copy runs while PostgreSQL's backend works)."""
     DATA.mkdir(parents=True, exist_ok=True)
     infos: dict[str, dict] = {}
     bases = {Target(t.db, t.base, t.base) for t in targets}
@@ -83,11 +88,19 @@ def ensure(targets: list[Target], cluster: Cluster | None) -> dict[str, dict]:
             raise RuntimeError(f"loading {target.name} failed: see {_log_path(target)}")
         info = json.loads(_log_path(target).read_text().splitlines()[-1])
         _mark(target, {**info, "fingerprint": made_by})
-    for target in sorted(targets, key=lambda t: (t.persons, t.db)):
-        if target.persons != target.base and cached(target, cluster) is None:
-            _replicated(target, cluster)
+    lanes = {db: sorted((t for t in targets if t.db == db), key=lambda t: t.persons) for db in {t.db for t in targets}}
+    with ThreadPoolExecutor(max_workers=len(lanes) or 1) as pool:
+        for done in [pool.submit(_replicate_all, lane, cluster) for lane in lanes.values()]:
+            done.result()
+    for target in targets:
         infos[target.name] = cached(target, cluster) or {}
     return infos
+
+
+def _replicate_all(targets: list[Target], cluster: Cluster | None) -> None:
+    for target in targets:
+        if target.persons != target.base and cached(target, cluster) is None:
+            _replicated(target, cluster)
 
 
 def _log_path(target: Target) -> Path:

@@ -10,7 +10,9 @@ not copied: the HTTP cases read only the read model, and ingestion and rebuild a
 
 Copies are written as a bulk load: secondary indexes set aside and rebuilt at the end (bench/indexes.py), base
 rows read from a snapshot (a growing table is never scanned), copy after copy so that each copy's rows lie
-together on disk as a loaded population's do.
+together on disk as a loaded population's do. On PostgreSQL the two largest tables are emptied and written anew
+from the snapshot, base rows first: with the bench cluster's ``wal_level = minimal`` (bench/pg.py) rows written
+into a table emptied in the same transaction skip the WAL.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ PERSON_REFS = ("person_id", "proxy_id", "subject_id", "blocked_person_id")
 # Tables that belong to persons (all their rows are the base's until the copy starts).
 TABLES = ("patient_link", "relationship", "consent_directive", "access_exception", "care_plan", "care_plan_goal",
           "care_plan_activity", "appointment", "journal_entry")
+REWRITTEN = ("appointment", "journal_entry")  # no foreign key points at them, so TRUNCATE may empty them
 
 
 def replicate(url: str, copies: int) -> None:
@@ -134,7 +137,11 @@ def _table(connection: Connection, table: str, names: list[str], copies: int, bo
     started = time.monotonic()
     key = ", ".join(map(_quoted, inspect(connection).get_pk_constraint(table)["constrained_columns"]))
     connection.exec_driver_sql(f"CREATE TEMP TABLE base_{table} AS SELECT * FROM {table} ORDER BY {key}")
-    for copy in range(1, copies):
+    first = 1
+    if connection.dialect.name == "postgresql" and table in REWRITTEN:
+        connection.exec_driver_sql(f"TRUNCATE {table}")
+        first = 0  # the base's own rows, as they were
+    for copy in range(first, copies):
         expressions = ", ".join(_expression(name, table, copy, bounds) for name in names)
         connection.exec_driver_sql(f"INSERT INTO {table} ({', '.join(map(_quoted, names))}) "
                                    f"SELECT {expressions} FROM base_{table}")
@@ -143,6 +150,8 @@ def _table(connection: Connection, table: str, names: list[str], copies: int, bo
 
 
 def _expression(name: str, table: str, copy: int, bounds: dict[str, int]) -> str:
+    if copy == 0:
+        return _quoted(name)
     if name == "id":
         return f"id + {copy * bounds[table]}"
     if name in PERSON_REFS:

@@ -10,7 +10,7 @@ from bench.common import SECRET_KEY, log, portal_env
 from bench.credentials import Sample, samples
 from bench.http import Server, floor_env, status, tree_cpu_seconds, wrk
 
-WARM_UP_SECONDS = 2
+WARM_UP_SECONDS = 1  # a worker has served dozens of requests by then: pools, templates, prepared statements
 
 
 def portal_app(url: str):  # type: ignore[no-untyped-def]
