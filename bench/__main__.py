@@ -1,7 +1,8 @@
 """``make bench``: populations, HTTP cases against the floor, ingestion, rebuild, pages, a profile; see README.md.
 
-By default (about 10 minutes on the 2-core machine once populations are cached): 2 workers at 10,000 persons on
-SQLite and PostgreSQL, and 4 workers at 100,000 on PostgreSQL. ``--full`` runs every database x size x workers.
+By default (on the 2-core machine about 9 minutes from a fresh clone, 7 once populations are cached): 2 workers at
+10,000 persons on SQLite and PostgreSQL, and 4 workers at 100,000 on PostgreSQL. ``--full`` runs every database x
+size x workers.
 """
 
 from __future__ import annotations
