@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Integer, Row, Select, String, and_, bindpa
 from sqlalchemy.orm import Session, aliased
 
 from portal.audit.log import record_read
+from portal.collation import swedish
 from portal.config import Settings
 from portal.db import UTCDateTime
 from portal.identity.age import SWEDISH_TIME
@@ -319,8 +320,10 @@ def entry_units(session: Session, viewer: Viewer, settings: Settings) -> list[tu
     require(viewer, Area.JOURNAL)
     shape = entry_shape(viewer)
     query = cached(settings, ("entry_units", shape), lambda: _entry_units(settings, shape))
-    found = session.connection().execute(query, viewer_parameters(viewer, settings))
-    return [(hsa_id, shown(name)) for hsa_id, name in found]
+    rows = session.connection().execute(query, viewer_parameters(viewer, settings))
+    found = [(hsa_id, shown(name)) for hsa_id, name in rows]
+    # Sorted here, not by the database, whose collation need not be Swedish; the unknown ones last.
+    return sorted(found, key=lambda unit: (unit[1] is None, swedish(unit[1] or unit[0])))
 
 
 def _entry_units(settings: Settings, shape: EntryShape) -> Select:
@@ -328,5 +331,4 @@ def _entry_units(settings: Settings, shape: EntryShape) -> Select:
     units = select(JournalEntry.unit_id).where(visible)
     providers = select(Organisation.parent_id).where(Organisation.id.in_(units))
     return (select(Organisation.hsa_id, Organisation.name)
-            .where(or_(Organisation.id.in_(units), Organisation.id.in_(providers)))
-            .order_by(Organisation.name))
+            .where(or_(Organisation.id.in_(units), Organisation.id.in_(providers))))

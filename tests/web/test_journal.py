@@ -108,6 +108,19 @@ def test_filter_by_unit_offers_the_units_behind_the_entries(client, login, anna,
     assert set(_titles(filtered)) == {"Besök på vårdcentralen", "Nytt provsvar"}
 
 
+def test_the_unit_filter_lists_units_in_swedish_order(client, login, make, frozen):
+    person = make.person("Maja", "Berg", age=30)
+    for name in ("Örnsköldsviks hälsocentral", "Zakrisdals vårdcentral", "Ängelholms sjukhus", "Åre vårdcentral",
+                 "akutmottagningen"):
+        make.entry(person, "Besök", unit=make.unit(name))
+    make.session.commit()
+    login(person)
+    page = client.get("/journal").get_data(as_text=True)
+    listed = re.findall(r'<option value="SE[^"]+">([^<]+)</option>', page)
+    assert listed == ["akutmottagningen", "Zakrisdals vårdcentral", "Åre vårdcentral", "Ängelholms sjukhus",
+                      "Örnsköldsviks hälsocentral"]
+
+
 def test_a_bad_filter_is_explained_on_the_page(client, login, anna):
     login(anna)
     response = client.get("/journal?from=igår")
